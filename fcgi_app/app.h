@@ -1,0 +1,29 @@
+/*
+ * What a worker keeps between requests (configuration, the database store,
+ * the preference cache, a request arena) and the request dispatcher: path
+ * first (404, 301), then method (405), then the endpoint.
+ */
+#ifndef FOLLOWINGS_APP_H
+#define FOLLOWINGS_APP_H
+
+#include "arena.h"
+#include "conf.h"
+#include "prefs.h"
+#include "request.h"
+#include "response.h"
+#include "store.h"
+
+struct app {
+	const struct conf *conf;
+	struct store *store;
+	struct prefs_cache prefs;
+	struct arena arena;	/* reset after every request */
+};
+
+void app_init(struct app *app, const struct conf *conf);
+void app_cleanup(struct app *app);
+
+/* Fills resp for req; never fails (every failure is a JSON error response). */
+void app_handle(struct app *app, const struct request *req, struct response *resp);
+
+#endif

@@ -1,0 +1,268 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "params.h"
+
+#define CONF_LINE_MAX 4096
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->db_port = 3306;
+	c->db_connect_timeout = 2;
+	c->db_read_timeout = 5;
+	c->db_write_timeout = 5;
+	c->limit_default = 20;
+	c->limit_max = 100;
+	c->prefs_cache_ttl = 5;
+	c->retry_after = 5;
+	c->socket_mode = 0660;
+}
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+set_string(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = value[0] != '\0' ? xstrdup(value) : NULL;
+}
+
+static int
+set_unsigned(unsigned *slot, const char *key, const char *value, unsigned min, unsigned max,
+    char *err, size_t errlen)
+{
+	int64_t v;
+
+	if (parse_int64(value, strlen(value), &v) != 0 || v < min || v > max)
+		return fail(err, errlen, "%s must be an integer from %u to %u", key, min, max);
+	*slot = (unsigned)v;
+	return 0;
+}
+
+/* Reads a secret from a file: the whole content less one trailing newline. */
+static int
+read_secret_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[4096];
+	size_t n;
+
+	if (f == NULL)
+		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf), f);
+	if (ferror(f) || !feof(f)) {
+		fclose(f);
+		return fail(err, errlen, "cannot read %s (over %zu bytes?)", path, sizeof(buf) - 1);
+	}
+	fclose(f);
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	free(*out);
+	*out = xmalloc(n + 1);
+	memcpy(*out, buf, n);
+	(*out)[n] = '\0';
+	if (outlen != NULL)
+		*outlen = n;
+	return 0;
+}
+
+static int
+set_base_url(struct conf *c, const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	const char *host;
+
+	if (len == 0) {
+		set_string(&c->base_url, "");
+		return 0;
+	}
+	if (strncmp(value, "http://", 7) == 0)
+		host = value + 7;
+	else if (strncmp(value, "https://", 8) == 0)
+		host = value + 8;
+	else
+		return fail(err, errlen, "base_url must start with http:// or https://");
+	if (*host == '\0' || *host == '/')
+		return fail(err, errlen, "base_url has no host");
+	for (const char *p = value; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '"'
+		    || *p == '\\')
+			return fail(err, errlen, "base_url may not contain blanks, '?', '#', quotes or backslashes");
+	}
+	while (len > 0 && value[len - 1] == '/')
+		len--;
+	free(c->base_url);
+	c->base_url = xmalloc(len + 1);
+	memcpy(c->base_url, value, len);
+	c->base_url[len] = '\0';
+	return 0;
+}
+
+int
+conf_set(struct conf *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "db_socket") == 0)
+		set_string(&c->db_socket, value);
+	else if (strcmp(key, "db_host") == 0)
+		set_string(&c->db_host, value);
+	else if (strcmp(key, "db_port") == 0)
+		return set_unsigned(&c->db_port, key, value, 1, 65535, err, errlen);
+	else if (strcmp(key, "db_user") == 0)
+		set_string(&c->db_user, value);
+	else if (strcmp(key, "db_password") == 0)
+		set_string(&c->db_password, value);
+	else if (strcmp(key, "db_password_file") == 0)
+		return read_secret_file(value, &c->db_password, NULL, err, errlen);
+	else if (strcmp(key, "db_name") == 0)
+		set_string(&c->db_name, value);
+	else if (strcmp(key, "db_connect_timeout") == 0)
+		return set_unsigned(&c->db_connect_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "db_read_timeout") == 0)
+		return set_unsigned(&c->db_read_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "db_write_timeout") == 0)
+		return set_unsigned(&c->db_write_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "jwt_secret") == 0) {
+		set_string(&c->jwt_secret, value);
+		c->jwt_secret_len = c->jwt_secret ? strlen(c->jwt_secret) : 0;
+	} else if (strcmp(key, "jwt_secret_file") == 0)
+		return read_secret_file(value, &c->jwt_secret, &c->jwt_secret_len, err, errlen);
+	else if (strcmp(key, "limit_default") == 0 || strcmp(key, "limit_max") == 0) {
+		int64_t v;
+
+		if (parse_int64(value, strlen(value), &v) != 0 || v < 1 || v > 100000)
+			return fail(err, errlen, "%s must be an integer from 1 to 100000", key);
+		*(key[6] == 'd' ? &c->limit_default : &c->limit_max) = v;
+	} else if (strcmp(key, "base_url") == 0)
+		return set_base_url(c, value, err, errlen);
+	else if (strcmp(key, "prefs_cache_ttl") == 0)
+		return set_unsigned(&c->prefs_cache_ttl, key, value, 0, 86400, err, errlen);
+	else if (strcmp(key, "retry_after") == 0)
+		return set_unsigned(&c->retry_after, key, value, 1, 86400, err, errlen);
+	else if (strcmp(key, "listen") == 0)
+		set_string(&c->listen, value);
+	else if (strcmp(key, "socket_mode") == 0) {
+		char *end;
+		unsigned long m;
+
+		errno = 0;
+		m = strtoul(value, &end, 8);
+		if (errno != 0 || end == value || *end != '\0' || m > 0777)
+			return fail(err, errlen, "socket_mode must be an octal mode such as 0660");
+		c->socket_mode = (unsigned)m;
+	} else if (strcmp(key, "log_level") == 0) {
+		if (strcmp(value, "error") != 0 && strcmp(value, "warn") != 0
+		    && strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
+			return fail(err, errlen, "log_level must be error, warn, info or debug");
+		set_string(&c->log_level, value);
+	} else
+		return fail(err, errlen, "unknown key '%s'", key);
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	char line[CONF_LINE_MAX], why[512];
+	unsigned lineno = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return fail(err, errlen, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *key, *value, *eq;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fclose(f);
+			return fail(err, errlen, "%s:%u: line too long", path, lineno);
+		}
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			fclose(f);
+			return fail(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+		}
+		*eq = '\0';
+		value = trim(eq + 1);
+		key = trim(key);
+		if (conf_set(c, key, value, why, sizeof(why)) != 0) {
+			fclose(f);
+			return fail(err, errlen, "%s:%u: %s", path, lineno, why);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int
+conf_validate(const struct conf *c, char *err, size_t errlen)
+{
+	if (c->db_name == NULL)
+		return fail(err, errlen, "db_name is required");
+	if (c->db_user == NULL)
+		return fail(err, errlen, "db_user is required");
+	if (c->db_socket == NULL && c->db_host == NULL)
+		return fail(err, errlen, "db_socket or db_host is required");
+	if (c->limit_default > c->limit_max)
+		return fail(err, errlen, "limit_default (%lld) exceeds limit_max (%lld)",
+		    (long long)c->limit_default, (long long)c->limit_max);
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	if (c->jwt_secret != NULL)
+		memset(c->jwt_secret, 0, c->jwt_secret_len);
+	if (c->db_password != NULL)
+		memset(c->db_password, 0, strlen(c->db_password));
+	free(c->db_socket);
+	free(c->db_host);
+	free(c->db_user);
+	free(c->db_password);
+	free(c->db_name);
+	free(c->jwt_secret);
+	free(c->base_url);
+	free(c->listen);
+	free(c->log_level);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,62 @@
+/*
+ * The configuration file: "key = value" lines, blank lines and lines whose
+ * first non-blank character is '#' ignored.  The value is the rest of the
+ * line with surrounding blanks removed (no quoting, so '#' may appear in a
+ * password).  Every key is documented in conf/followings-fcgi.conf.example.
+ */
+#ifndef FOLLOWINGS_CONF_H
+#define FOLLOWINGS_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conf {
+	/* Database. */
+	char *db_socket;
+	char *db_host;
+	unsigned db_port;
+	char *db_user;
+	char *db_password;
+	char *db_name;
+	unsigned db_connect_timeout;
+	unsigned db_read_timeout;
+	unsigned db_write_timeout;
+
+	/* Authentication: HS256 secret; NULL means every JWT is refused. */
+	char *jwt_secret;
+	size_t jwt_secret_len;
+
+	/* Paging and links. */
+	int64_t limit_default;
+	int64_t limit_max;
+	char *base_url;		/* "scheme://host[:port][/prefix]" or NULL */
+
+	/* Community preferences are re-read after this many seconds. */
+	unsigned prefs_cache_ttl;
+	/* Seconds announced in Retry-After on 503. */
+	unsigned retry_after;
+
+	/* Process. */
+	char *listen;		/* "unix:/path" or "host:port"; NULL: fd 0 */
+	unsigned socket_mode;	/* permissions of a unix listening socket */
+	char *log_level;
+};
+
+/* Fills *c with the defaults. */
+void conf_defaults(struct conf *c);
+
+/*
+ * Reads path over the defaults already in *c.  On error returns -1 with a
+ * one-line reason in err ("FILE:LINE: ...").
+ */
+int conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+
+/* Parses one "key = value" pair (used by conf_load and by tests). */
+int conf_set(struct conf *c, const char *key, const char *value, char *err, size_t errlen);
+
+/* Cross-key checks once everything is read. */
+int conf_validate(const struct conf *c, char *err, size_t errlen);
+
+void conf_free(struct conf *c);
+
+#endif

@@ -1,0 +1,248 @@
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "followings.h"
+#include "links.h"
+#include "log.h"
+#include "params.h"
+#include "query.h"
+#include "render.h"
+
+/* A request whose database work failed faster than this is retried once. */
+#define RETRY_WITHIN_MS 1000
+
+struct followings_request {
+	int64_t subject;
+	struct query query;
+	struct page_params params;
+	struct auth_credential cred;
+};
+
+/* Collects the page's users as JSON while the rows arrive. */
+struct results_sink {
+	const struct prefs *prefs;
+	bool has_viewer;
+	json_t *results;
+	json_t *current;
+};
+
+static void
+sink_user(void *arg, int segment, const struct user *u)
+{
+	struct results_sink *s = arg;
+	/* Segment 0 holds exactly the users the viewer follows. */
+	enum connection_status status =
+	    s->has_viewer && segment == 0 ? CONNECTION_FOLLOWED : CONNECTION_NONE;
+
+	s->current = render_user(u, s->prefs, status);
+	json_array_append_new(s->results, s->current);
+}
+
+static void
+sink_tag(void *arg, const struct tag *t)
+{
+	struct results_sink *s = arg;
+
+	if (s->current != NULL)
+		render_add_tag(s->current, t);
+}
+
+static enum store_rc
+load_prefs(struct app *app, const struct prefs **out)
+{
+	struct timespec now;
+	enum store_rc rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!prefs_cache_fresh(&app->prefs, app->conf->prefs_cache_ttl, &now)) {
+		if ((rc = store_load_prefs(app->store, &app->prefs.prefs)) != STORE_OK)
+			return rc;
+		app->prefs.loaded = true;
+		app->prefs.loaded_at = now;
+	}
+	*out = &app->prefs.prefs;
+	return STORE_OK;
+}
+
+/*
+ * Which slices of the two segments (mutual, rest) make the page.
+ * m = size of the mutual segment, count = size of the filtered list.
+ */
+static void
+plan_page(const struct followings_request *fr, const struct store_context *ctx, int64_t viewer,
+    int64_t m, struct page_plan *plan)
+{
+	int64_t offset = fr->params.offset, limit = fr->params.limit;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->subject = fr->subject;
+	plan->viewer = viewer;
+
+	switch (fr->params.mutual) {
+	case MUTUAL_ONLY:
+		plan->mutual_offset = offset;
+		plan->mutual_limit = limit;
+		break;
+	case MUTUAL_NONE:
+		plan->rest_offset = offset;
+		plan->rest_limit = limit;
+		break;
+	case MUTUAL_ANY:
+		if (offset < m) {
+			plan->mutual_offset = offset;
+			plan->mutual_limit = limit < m - offset ? limit : m - offset;
+		}
+		plan->rest_offset = offset > m ? offset - m : 0;
+		plan->rest_limit = limit - plan->mutual_limit;
+		break;
+	}
+
+	if (viewer == 0 || viewer == fr->subject) {
+		/* One segment holds the whole list: nothing (or everything) is mutual. */
+		plan->query = PAGE_PLAIN;
+		plan->plain_segment = viewer == 0 ? 1 : 0;
+		if (viewer != 0) {
+			plan->rest_offset = plan->mutual_offset;
+			plan->rest_limit = plan->mutual_limit;
+		}
+	} else {
+		plan->query = ctx->viewer_followings <= ctx->subject_followings
+		    ? PAGE_SPLIT_BY_VIEWER : PAGE_SPLIT_BY_SUBJECT;
+	}
+}
+
+static void
+set_links(struct app *app, const struct request *req, const struct followings_request *fr,
+    int64_t count, const char **next, const char **previous)
+{
+	int64_t offset = fr->params.offset, limit = fr->params.limit;
+	const char *origin = links_origin(&app->arena, req, app->conf->base_url);
+
+	*next = NULL;
+	*previous = NULL;
+	/* offset < count here means offset + limit cannot overflow. */
+	if (offset < count && offset + limit < count)
+		*next = links_page(&app->arena, origin, req, &fr->query, limit, offset + limit);
+	if (offset > 0) {
+		*previous = links_page(&app->arena, origin, req, &fr->query, limit,
+		    offset - limit <= 0 ? LINKS_NO_OFFSET : offset - limit);
+	}
+}
+
+/* Everything that needs the database; fills resp unless it fails. */
+static enum store_rc
+serve(struct app *app, const struct request *req, const struct followings_request *fr,
+    struct response *resp)
+{
+	const struct prefs *prefs;
+	struct store_context ctx;
+	struct page_plan plan;
+	int64_t viewer, total, m, count;
+	const char *next, *previous;
+	enum store_rc rc;
+
+	if (store_ready(app->store) != STORE_OK)
+		return STORE_ERROR;
+	if ((rc = load_prefs(app, &prefs)) != STORE_OK)
+		return rc;
+	if (fr->cred.kind == AUTH_NONE && !prefs->content_availability) {
+		resp_error(resp, 401, "not_authenticated", "Authentication credentials were not provided.");
+		resp->authenticate = true;
+		return STORE_OK;
+	}
+	if (fr->params.nerrors > 0 && fr->cred.kind == AUTH_NONE) {
+		resp_field_errors(resp, fr->params.errors, fr->params.nerrors);
+		return STORE_OK;
+	}
+
+	if ((rc = store_load_context(app->store, fr->subject, &fr->cred, &ctx)) != STORE_OK)
+		return rc;
+	if (fr->cred.kind != AUTH_NONE && !ctx.viewer_valid) {
+		resp_error(resp, 401, "authentication_failed", "Invalid token.");
+		resp->authenticate = true;
+		return STORE_OK;
+	}
+	if (fr->params.nerrors > 0) {
+		resp_field_errors(resp, fr->params.errors, fr->params.nerrors);
+		return STORE_OK;
+	}
+	if (!ctx.subject_visible) {
+		resp_error(resp, 404, "not_found", "Not found.");
+		return STORE_OK;
+	}
+
+	viewer = fr->cred.kind != AUTH_NONE ? ctx.viewer_id : 0;
+	total = ctx.subject_followings > 0 ? ctx.subject_followings : 0;
+	if (viewer == 0) {
+		m = 0;
+	} else if (viewer == fr->subject) {
+		m = total;
+	} else {
+		bool viewer_shorter = ctx.viewer_followings <= ctx.subject_followings;
+
+		rc = store_count_common(app->store, viewer_shorter ? viewer : fr->subject,
+		    viewer_shorter ? fr->subject : viewer, &m);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	count = fr->params.mutual == MUTUAL_ONLY ? m
+	    : fr->params.mutual == MUTUAL_NONE ? total - m : total;
+
+	struct results_sink sink = {prefs, viewer != 0, json_array(), NULL};
+
+	if (fr->params.offset < count) {
+		struct page_sink ps = {&sink, sink_user, sink_tag};
+
+		plan_page(fr, &ctx, viewer, m, &plan);
+		if ((rc = store_fetch_page(app->store, &plan, &ps)) != STORE_OK) {
+			json_decref(sink.results);
+			return rc;
+		}
+	}
+	set_links(app, req, fr, count, &next, &previous);
+	resp_json(resp, 200, render_page(count, next, previous, sink.results));
+	return STORE_OK;
+}
+
+static long long
+ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+void
+followings_get(struct app *app, const struct request *req, int64_t subject_id,
+    struct response *resp)
+{
+	struct followings_request fr;
+	struct timespec start, end;
+	enum store_rc rc;
+
+	fr.subject = subject_id;
+	query_parse(&app->arena, req->query, req->query_len, &fr.query);
+	params_parse(&fr.query, app->conf->limit_default, app->conf->limit_max, &fr.params);
+	auth_parse(req->authorization, app->conf, time(NULL), &fr.cred);
+	if (fr.cred.kind == AUTH_INVALID) {
+		log_debug("authentication failed: %s", fr.cred.why);
+		resp_error(resp, 401, "authentication_failed", "Invalid token.");
+		resp->authenticate = true;
+		return;
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	rc = serve(app, req, &fr, resp);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	if (rc == STORE_LOST && ms_between(&start, &end) < RETRY_WITHIN_MS) {
+		/* A connection found dead (server restart, idle timeout): once more. */
+		resp_clear(resp);
+		rc = serve(app, req, &fr, resp);
+	}
+	if (rc != STORE_OK) {
+		resp_clear(resp);
+		resp_error(resp, 503, "service_unavailable",
+		    "The database is unavailable; retry later.");
+		resp->retry_after = app->conf->retry_after;
+	}
+}

@@ -1,0 +1,165 @@
+/*
+ * followings-fcgi: a FastCGI responder for GET /api/v2/user/{id}/followings/.
+ *
+ * main() reads the command line and the configuration, picks the listening
+ * socket (--listen / "listen", else a listening socket on fd 0 as spawners
+ * pass it) and runs the worker loop.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <mysql.h>
+
+#include "conf.h"
+#include "listener.h"
+#include "log.h"
+#include "worker.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/followings-fcgi.conf"
+#define LISTEN_BACKLOG 1024
+
+/* sysexits.h values, spelled out. */
+#define EXIT_USAGE 64
+#define EXIT_CONFIG 78
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "Usage: followings-fcgi [--config FILE] [--listen ADDR] [--check-config]\n"
+	    "\n"
+	    "FastCGI responder for GET /api/v2/user/{id}/followings/.\n"
+	    "\n"
+	    "  -c, --config FILE    configuration file (default " DEFAULT_CONFIG ")\n"
+	    "  -l, --listen ADDR    open and serve ADDR: unix:/path/to.sock, 127.0.0.1:9000\n"
+	    "                       or [::1]:9000 (overrides the file's 'listen')\n"
+	    "  -t, --check-config   check the configuration file and exit\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        print the version and exit\n"
+	    "\n"
+	    "Without a listen address the program serves the listening socket it was\n"
+	    "given on standard input (spawn-fcgi, Apache mod_fcgid, lighttpd bin-path).\n"
+	    "It is not a CGI program: started any other way it exits with status 64.\n"
+	    "SIGTERM, SIGINT or SIGHUP: finish the request in flight, then exit.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"listen", required_argument, NULL, 'l'},
+		{"check-config", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *config_path = DEFAULT_CONFIG, *listen_arg = NULL;
+	bool check_only = false, own_socket = false;
+	struct conf conf;
+	char err[512];
+	int opt, fd;
+	unsigned long served;
+
+	while ((opt = getopt_long(argc, argv, "c:l:thV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'l':
+			listen_arg = optarg;
+			break;
+		case 't':
+			check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	conf_defaults(&conf);
+	if (conf_load(&conf, config_path, err, sizeof(err)) != 0
+	    || (listen_arg != NULL && conf_set(&conf, "listen", listen_arg, err, sizeof(err)) != 0)
+	    || conf_validate(&conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "followings-fcgi: %s\n", err);
+		conf_free(&conf);
+		return EXIT_CONFIG;
+	}
+	if (check_only) {
+		printf("%s: configuration OK\n", config_path);
+		conf_free(&conf);
+		return 0;
+	}
+	if (conf.log_level != NULL) {
+		enum log_level level;
+
+		if (log_parse_level(conf.log_level, &level) == 0)
+			log_set_level(level);
+	}
+	if (conf.jwt_secret == NULL)
+		log_warn("no jwt_secret configured: every JWT will be refused");
+
+	/* Before any handler: the client library blocks SIGPIPE here. */
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_error("mysql_library_init failed");
+		conf_free(&conf);
+		return EXIT_FAILURE;
+	}
+	worker_signals_init();
+	if (FCGX_Init() != 0) {
+		log_error("FCGX_Init failed");
+		return EXIT_FAILURE;
+	}
+
+	if (conf.listen != NULL) {
+		fd = listener_open(conf.listen, conf.socket_mode, LISTEN_BACKLOG, err, sizeof(err));
+		if (fd < 0) {
+			log_error("%s", err);
+			conf_free(&conf);
+			mysql_library_end();
+			return EXIT_FAILURE;
+		}
+		own_socket = true;
+		log_info("listening on %s", conf.listen);
+	} else if (listener_is_listening(STDIN_FILENO)) {
+		fd = STDIN_FILENO;
+		log_info("serving the listening socket on standard input");
+	} else {
+		fprintf(stderr,
+		    "followings-fcgi: nothing to serve: standard input is not a listening socket.\n"
+		    "Give --listen ADDR (or 'listen' in the configuration), or start it from a\n"
+		    "FastCGI spawner (spawn-fcgi, mod_fcgid, lighttpd bin-path).\n\n");
+		usage(stderr);
+		conf_free(&conf);
+		mysql_library_end();
+		return EXIT_USAGE;
+	}
+
+	served = worker_run(fd, &conf);
+	log_info("stopping after %lu requests", served);
+
+	if (own_socket) {
+		close(fd);
+		listener_unlink(conf.listen);
+	}
+	conf_free(&conf);
+	mysql_library_end();
+	return 0;
+}

@@ -1,0 +1,76 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "params.h"
+#include "route.h"
+
+static const struct {
+	const char *pattern;
+	enum route_endpoint endpoint;
+} routes[] = {
+	{"/api/v2/user/{id}/followings/", ENDPOINT_USER_FOLLOWINGS},
+};
+
+/* Longest id we look at: 19 digits of value plus leading zeros. */
+#define ROUTE_ID_MAX_LEN 64
+
+/*
+ * Matches path against pattern.  Returns the length of pattern consumed when
+ * all of path was consumed (so a pattern only missing its final '/' is told
+ * apart from a mismatch), or 0 on a mismatch.
+ */
+static size_t
+match(const char *pattern, const char *path, size_t len, int64_t *id)
+{
+	const char *p = pattern;
+	size_t i = 0;
+
+	while (*p != '\0' && i < len) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			size_t start = i;
+			int64_t v;
+
+			while (i < len && path[i] >= '0' && path[i] <= '9')
+				i++;
+			if (i == start || i - start > ROUTE_ID_MAX_LEN)
+				return 0;
+			if (parse_int64(path + start, i - start, &v) != INT_OK || v < 1)
+				return 0;
+			*id = v;
+			p += 4;
+		} else if (*p == path[i]) {
+			p++;
+			i++;
+		} else {
+			return 0;
+		}
+	}
+	if (i != len)
+		return 0;
+	return (size_t)(p - pattern);
+}
+
+void
+route_match(const char *path, size_t len, struct route *out)
+{
+	out->result = ROUTE_NOT_FOUND;
+	out->endpoint = ENDPOINT_NONE;
+	out->id = 0;
+
+	for (size_t r = 0; r < sizeof(routes) / sizeof(routes[0]); r++) {
+		const char *pattern = routes[r].pattern;
+		size_t plen = strlen(pattern);
+		size_t used = match(pattern, path, len, &out->id);
+
+		if (used == plen) {
+			out->result = ROUTE_MATCH;
+		} else if (used > 0 && used == plen - 1 && pattern[plen - 1] == '/') {
+			out->result = ROUTE_ADD_SLASH;
+		} else {
+			continue;
+		}
+		out->endpoint = routes[r].endpoint;
+		return;
+	}
+}

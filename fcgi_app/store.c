@@ -1,0 +1,418 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "db.h"
+#include "dbrow.h"
+#include "log.h"
+#include "store.h"
+
+enum stmt_id {
+	STMT_PREFS,
+	STMT_CONTEXT_BY_ID,
+	STMT_CONTEXT_BY_TOKEN,
+	STMT_COUNT_COMMON,
+	STMT_PAGE_PLAIN,
+	STMT_PAGE_SPLIT_BY_VIEWER,
+	STMT_PAGE_SPLIT_BY_SUBJECT,
+	STMT_COUNT
+};
+
+#define PREFS_SQL \
+	"SELECT section, name, value FROM preferences" \
+	" WHERE (section = 'configurations' AND name IN" \
+	"        ('content_availability', 'follow_enabled', 'post_type_enabled'))" \
+	"    OR (section = 'addons' AND name = 'polls_enabled')"
+
+/* The subject and the viewer in one round trip; a missing row reads NULL. */
+#define CONTEXT_SQL(viewer_join) \
+	"SELECT x.id, x.deleted, COALESCE(cx.followings, 0)," \
+	"       v.id, v.deleted, COALESCE(cv.followings, 0)" \
+	"  FROM (SELECT 1 AS one) AS d" \
+	"  LEFT JOIN users x ON x.id = ?" \
+	"  LEFT JOIN follow_counters cx ON cx.user_id = x.id" \
+	viewer_join \
+	"  LEFT JOIN follow_counters cv ON cv.user_id = v.id"
+
+/* Edges of both lists to the same visible user, from a's side. */
+#define COUNT_COMMON_SQL \
+	"SELECT COUNT(*) FROM follows a" \
+	"  STRAIGHT_JOIN follows b ON b.follower_id = ? AND b.followed_id = a.followed_id" \
+	" WHERE a.follower_id = ? AND a.followed_deleted = 0"
+
+/*
+ * A page is a derived table of at most `limit` edges, taken from the
+ * covering index ix_follows_page (a deferred join), then joined to the
+ * page's users, their counters and their visible tags.
+ */
+#define PAGE_SQL(edges) \
+	"SELECT p.seg, p.eid," \
+	"       u.id, u.username, u.real_name, u.avatar, u.ext_id," \
+	"       COALESCE(c.followings, 0), COALESCE(c.followers, 0)," \
+	"       u.posts_counter, u.discussions_counter, u.polls_counter, u.categories_counter," \
+	"       u.date_joined, u.bio, u.location, u.location_lat_lng, u.position_lat_lng," \
+	"       u.date_of_birth, u.description, u.gender, u.website, u.cover, u.reputation," \
+	"       u.community_badge, u.reg_approved, u.deleted, u.company_name, u.company_role," \
+	"       t.id, t.active, t.name, t.type, t.description, t.color, t.visible," \
+	"       t.visibility_boost, t.created_at, t.deleted" \
+	"  FROM (" edges ") AS p" \
+	"  STRAIGHT_JOIN users u ON u.id = p.followed_id" \
+	"  LEFT JOIN follow_counters c ON c.user_id = u.id" \
+	"  LEFT JOIN (user_tags ut JOIN tags t ON t.id = ut.tag_id" \
+	"             AND t.visible = 1 AND t.active = 1 AND t.deleted = 0)" \
+	"         ON ut.user_id = u.id" \
+	" ORDER BY p.seg, p.created_at DESC, p.eid DESC, t.id"
+
+#define EDGE_ORDER " ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?"
+
+#define PLAIN_EDGES \
+	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
+	" WHERE x.follower_id = ? AND x.followed_deleted = 0" EDGE_ORDER
+
+/* The rest: the subject's edges to users the viewer does not follow. */
+#define REST_EDGES \
+	"(SELECT 1 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
+	"  WHERE x.follower_id = ? AND x.followed_deleted = 0" \
+	"    AND NOT EXISTS (SELECT 1 FROM follows v" \
+	"                     WHERE v.follower_id = ? AND v.followed_id = x.followed_id)" \
+	EDGE_ORDER ")"
+
+#define MUTUAL_EDGES_BY_VIEWER \
+	"(SELECT 0 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows v" \
+	"  STRAIGHT_JOIN follows x ON x.follower_id = ? AND x.followed_id = v.followed_id" \
+	"  WHERE v.follower_id = ? AND v.followed_deleted = 0" EDGE_ORDER ")"
+
+#define MUTUAL_EDGES_BY_SUBJECT \
+	"(SELECT 0 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
+	"  STRAIGHT_JOIN follows v ON v.follower_id = ? AND v.followed_id = x.followed_id" \
+	"  WHERE x.follower_id = ? AND x.followed_deleted = 0" EDGE_ORDER ")"
+
+static const char *const store_sql[STMT_COUNT] = {
+	[STMT_PREFS] = PREFS_SQL,
+	[STMT_CONTEXT_BY_ID] = CONTEXT_SQL("  LEFT JOIN users v ON v.id = ?"),
+	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(
+	    "  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
+	    "  LEFT JOIN users v ON v.id = k.user_id"),
+	[STMT_COUNT_COMMON] = COUNT_COMMON_SQL,
+	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
+	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES_BY_VIEWER " UNION ALL " REST_EDGES),
+	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES_BY_SUBJECT " UNION ALL " REST_EDGES),
+};
+
+/* Columns of the page statements, in SELECT order. */
+enum page_col {
+	PC_SEG, PC_EID,
+	PC_ID, PC_USERNAME, PC_REAL_NAME, PC_AVATAR, PC_EXT_ID,
+	PC_FOLLOWINGS, PC_FOLLOWERS,
+	PC_POSTS, PC_DISCUSSIONS, PC_POLLS, PC_CATEGORIES,
+	PC_DATE_JOINED, PC_BIO, PC_LOCATION, PC_LOCATION_LAT_LNG, PC_POSITION_LAT_LNG,
+	PC_DATE_OF_BIRTH, PC_DESCRIPTION, PC_GENDER, PC_WEBSITE, PC_COVER, PC_REPUTATION,
+	PC_COMMUNITY_BADGE, PC_REG_APPROVED, PC_DELETED, PC_COMPANY_NAME, PC_COMPANY_ROLE,
+	PC_TAG_ID, PC_TAG_ACTIVE, PC_TAG_NAME, PC_TAG_TYPE, PC_TAG_DESCRIPTION, PC_TAG_COLOR,
+	PC_TAG_VISIBLE, PC_TAG_VISIBILITY_BOOST, PC_TAG_CREATED_AT, PC_TAG_DELETED,
+	PC_COUNT
+};
+
+static const enum col_type page_cols[PC_COUNT] = {
+	[PC_SEG] = COL_INT, [PC_EID] = COL_INT,
+	[PC_ID] = COL_INT, [PC_USERNAME] = COL_STR, [PC_REAL_NAME] = COL_STR,
+	[PC_AVATAR] = COL_STR, [PC_EXT_ID] = COL_STR,
+	[PC_FOLLOWINGS] = COL_INT, [PC_FOLLOWERS] = COL_INT,
+	[PC_POSTS] = COL_INT, [PC_DISCUSSIONS] = COL_INT, [PC_POLLS] = COL_INT,
+	[PC_CATEGORIES] = COL_INT,
+	[PC_DATE_JOINED] = COL_TIME, [PC_BIO] = COL_STR, [PC_LOCATION] = COL_STR,
+	[PC_LOCATION_LAT_LNG] = COL_STR, [PC_POSITION_LAT_LNG] = COL_STR,
+	[PC_DATE_OF_BIRTH] = COL_TIME, [PC_DESCRIPTION] = COL_STR, [PC_GENDER] = COL_STR,
+	[PC_WEBSITE] = COL_STR, [PC_COVER] = COL_STR, [PC_REPUTATION] = COL_INT,
+	[PC_COMMUNITY_BADGE] = COL_INT, [PC_REG_APPROVED] = COL_INT, [PC_DELETED] = COL_INT,
+	[PC_COMPANY_NAME] = COL_STR, [PC_COMPANY_ROLE] = COL_STR,
+	[PC_TAG_ID] = COL_INT, [PC_TAG_ACTIVE] = COL_INT, [PC_TAG_NAME] = COL_STR,
+	[PC_TAG_TYPE] = COL_STR, [PC_TAG_DESCRIPTION] = COL_STR, [PC_TAG_COLOR] = COL_STR,
+	[PC_TAG_VISIBLE] = COL_INT, [PC_TAG_VISIBILITY_BOOST] = COL_INT,
+	[PC_TAG_CREATED_AT] = COL_TIME, [PC_TAG_DELETED] = COL_INT,
+};
+
+static const enum col_type prefs_cols[] = {COL_STR, COL_STR, COL_STR};
+static const enum col_type context_cols[] = {COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT};
+static const enum col_type count_cols[] = {COL_INT};
+
+struct store {
+	struct db *db;
+	struct dbrow prefs_row, context_row, count_row, page_row;
+};
+
+struct store *
+store_new(const struct conf *conf)
+{
+	struct store *s = xmalloc(sizeof(*s));
+
+	s->db = db_new(conf, store_sql, STMT_COUNT);
+	dbrow_init(&s->prefs_row, prefs_cols, sizeof(prefs_cols) / sizeof(prefs_cols[0]));
+	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
+	dbrow_init(&s->count_row, count_cols, 1);
+	dbrow_init(&s->page_row, page_cols, PC_COUNT);
+	return s;
+}
+
+void
+store_free(struct store *s)
+{
+	if (s == NULL)
+		return;
+	db_free(s->db);
+	dbrow_free(&s->prefs_row);
+	dbrow_free(&s->context_row);
+	dbrow_free(&s->count_row);
+	dbrow_free(&s->page_row);
+	free(s);
+}
+
+enum store_rc
+store_ready(struct store *s)
+{
+	return db_ready(s->db) == 0 ? STORE_OK : STORE_ERROR;
+}
+
+static enum store_rc
+fail(struct store *s, MYSQL_STMT *stmt, const char *what)
+{
+	return db_failed(s->db, stmt, what) ? STORE_LOST : STORE_ERROR;
+}
+
+/* Binds params (may be NULL), executes, binds the result row. */
+static enum store_rc
+execute(struct store *s, MYSQL_STMT *stmt, MYSQL_BIND *params, struct dbrow *row,
+    const char *what)
+{
+	if (params != NULL && mysql_stmt_bind_param(stmt, params) != 0)
+		return fail(s, stmt, what);
+	if (mysql_stmt_execute(stmt) != 0 || dbrow_bind(row, stmt) != 0)
+		return fail(s, stmt, what);
+	return STORE_OK;
+}
+
+/* Reads the remaining rows so the connection is ready for the next statement. */
+static enum store_rc
+finish(struct store *s, MYSQL_STMT *stmt, struct dbrow *row, const char *what)
+{
+	int rc;
+
+	while ((rc = dbrow_fetch(row, stmt)) == 1)
+		;
+	if (rc < 0)
+		return fail(s, stmt, what);
+	mysql_stmt_free_result(stmt);
+	return STORE_OK;
+}
+
+enum store_rc
+store_load_prefs(struct store *s, struct prefs *out)
+{
+	MYSQL_STMT *stmt = db_stmt(s->db, STMT_PREFS);
+	struct dbrow *row = &s->prefs_row;
+	enum store_rc rc;
+	int f;
+
+	if ((rc = execute(s, stmt, NULL, row, "prefs")) != STORE_OK)
+		return rc;
+	prefs_defaults(out);
+	while ((f = dbrow_fetch(row, stmt)) == 1) {
+		if (!dbrow_null(row, 0) && !dbrow_null(row, 1) && !dbrow_null(row, 2))
+			prefs_apply(out, dbrow_str(row, 0), dbrow_str(row, 1), dbrow_str(row, 2));
+	}
+	if (f < 0)
+		return fail(s, stmt, "prefs");
+	mysql_stmt_free_result(stmt);
+	return STORE_OK;
+}
+
+enum store_rc
+store_load_context(struct store *s, int64_t subject_id, const struct auth_credential *cred,
+    struct store_context *out)
+{
+	bool by_token = cred->kind == AUTH_OPAQUE;
+	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? STMT_CONTEXT_BY_TOKEN : STMT_CONTEXT_BY_ID);
+	struct dbrow *row = &s->context_row;
+	MYSQL_BIND bind[2];
+	unsigned long lengths[2];
+	struct dbparam p;
+	long long subject = subject_id;
+	long long viewer = cred->kind == AUTH_JWT ? cred->user_id : 0;
+	enum store_rc rc;
+	int f;
+
+	dbparam_init(&p, bind, lengths, 2);
+	dbparam_int(&p, &subject);
+	if (by_token)
+		dbparam_str(&p, cred->checksum, 64);
+	else
+		dbparam_int(&p, &viewer);
+	if ((rc = execute(s, stmt, bind, row, "context")) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	if ((f = dbrow_fetch(row, stmt)) == 1) {
+		out->subject_visible = !dbrow_null(row, 0) && dbrow_int(row, 1) == 0;
+		out->subject_followings = dbrow_int(row, 2);
+		out->viewer_valid = !dbrow_null(row, 3) && dbrow_int(row, 4) == 0;
+		out->viewer_id = dbrow_int(row, 3);
+		out->viewer_followings = dbrow_int(row, 5);
+	}
+	if (f < 0)
+		return fail(s, stmt, "context");
+	return finish(s, stmt, row, "context");
+}
+
+enum store_rc
+store_count_common(struct store *s, int64_t a, int64_t b, int64_t *out)
+{
+	MYSQL_STMT *stmt = db_stmt(s->db, STMT_COUNT_COMMON);
+	struct dbrow *row = &s->count_row;
+	MYSQL_BIND bind[2];
+	struct dbparam p;
+	long long va = a, vb = b;
+	enum store_rc rc;
+	int f;
+
+	dbparam_init(&p, bind, NULL, 2);
+	dbparam_int(&p, &vb);
+	dbparam_int(&p, &va);
+	if ((rc = execute(s, stmt, bind, row, "count common")) != STORE_OK)
+		return rc;
+	*out = 0;
+	if ((f = dbrow_fetch(row, stmt)) == 1)
+		*out = dbrow_int(row, 0);
+	if (f < 0)
+		return fail(s, stmt, "count common");
+	return finish(s, stmt, row, "count common");
+}
+
+static struct str
+col_str(const struct dbrow *row, size_t i)
+{
+	return (struct str){dbrow_str(row, i), dbrow_len(row, i)};
+}
+
+static struct timestamp
+col_time(const struct dbrow *row, size_t i)
+{
+	const MYSQL_TIME *t = dbrow_time(row, i);
+
+	if (t == NULL)
+		return (struct timestamp){0, 0, 0, 0, 0, 0, 0};
+	return (struct timestamp){(int)t->year, (int)t->month, (int)t->day, (int)t->hour,
+	    (int)t->minute, (int)t->second, (long)t->second_part};
+}
+
+static void
+row_to_user(const struct dbrow *r, struct user *u)
+{
+	u->id = dbrow_int(r, PC_ID);
+	u->username = col_str(r, PC_USERNAME);
+	u->real_name = col_str(r, PC_REAL_NAME);
+	u->avatar = col_str(r, PC_AVATAR);
+	u->ext_id = col_str(r, PC_EXT_ID);
+	u->followings_counter = dbrow_int(r, PC_FOLLOWINGS);
+	u->followers_counter = dbrow_int(r, PC_FOLLOWERS);
+	u->posts_counter = dbrow_int(r, PC_POSTS);
+	u->discussions_counter = dbrow_int(r, PC_DISCUSSIONS);
+	u->polls_counter = dbrow_int(r, PC_POLLS);
+	u->categories_counter = dbrow_int(r, PC_CATEGORIES);
+	u->date_joined = col_time(r, PC_DATE_JOINED);
+	u->bio = col_str(r, PC_BIO);
+	u->location = col_str(r, PC_LOCATION);
+	u->location_lat_lng = col_str(r, PC_LOCATION_LAT_LNG);
+	u->position_lat_lng = col_str(r, PC_POSITION_LAT_LNG);
+	u->has_date_of_birth = !dbrow_null(r, PC_DATE_OF_BIRTH);
+	u->date_of_birth = col_time(r, PC_DATE_OF_BIRTH);
+	u->description = col_str(r, PC_DESCRIPTION);
+	u->gender = col_str(r, PC_GENDER);
+	u->website = col_str(r, PC_WEBSITE);
+	u->cover = col_str(r, PC_COVER);
+	u->reputation = dbrow_int(r, PC_REPUTATION);
+	u->community_badge = dbrow_int(r, PC_COMMUNITY_BADGE) != 0;
+	u->reg_approved = dbrow_int(r, PC_REG_APPROVED) != 0;
+	u->deleted = dbrow_int(r, PC_DELETED) != 0;
+	u->company_name = col_str(r, PC_COMPANY_NAME);
+	u->company_role = col_str(r, PC_COMPANY_ROLE);
+}
+
+static void
+row_to_tag(const struct dbrow *r, struct tag *t)
+{
+	t->id = dbrow_int(r, PC_TAG_ID);
+	t->active = dbrow_int(r, PC_TAG_ACTIVE) != 0;
+	t->name = col_str(r, PC_TAG_NAME);
+	t->type = col_str(r, PC_TAG_TYPE);
+	t->description = col_str(r, PC_TAG_DESCRIPTION);
+	t->color = col_str(r, PC_TAG_COLOR);
+	t->visible = dbrow_int(r, PC_TAG_VISIBLE) != 0;
+	t->visibility_boost = dbrow_int(r, PC_TAG_VISIBILITY_BOOST) != 0;
+	t->created_at = col_time(r, PC_TAG_CREATED_AT);
+	t->deleted = dbrow_int(r, PC_TAG_DELETED) != 0;
+}
+
+enum store_rc
+store_fetch_page(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
+{
+	static const enum stmt_id stmt_of[] = {
+		[PAGE_PLAIN] = STMT_PAGE_PLAIN,
+		[PAGE_SPLIT_BY_VIEWER] = STMT_PAGE_SPLIT_BY_VIEWER,
+		[PAGE_SPLIT_BY_SUBJECT] = STMT_PAGE_SPLIT_BY_SUBJECT,
+	};
+	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->query]);
+	struct dbrow *row = &s->page_row;
+	MYSQL_BIND bind[8];
+	struct dbparam p;
+	long long subject = plan->subject, viewer = plan->viewer, seg = plan->plain_segment;
+	long long ml = plan->mutual_limit, mo = plan->mutual_offset;
+	long long rl = plan->rest_limit, ro = plan->rest_offset;
+	long long last_seg = -1, last_eid = -1;
+	enum store_rc rc;
+	int f;
+
+	dbparam_init(&p, bind, NULL, 8);
+	if (plan->query == PAGE_PLAIN) {
+		dbparam_int(&p, &seg);
+		dbparam_int(&p, &subject);
+		dbparam_int(&p, &rl);
+		dbparam_int(&p, &ro);
+	} else {
+		/* Mutual slice: the driving list's owner is bound second. */
+		bool by_viewer = plan->query == PAGE_SPLIT_BY_VIEWER;
+
+		dbparam_int(&p, by_viewer ? &subject : &viewer);
+		dbparam_int(&p, by_viewer ? &viewer : &subject);
+		dbparam_int(&p, &ml);
+		dbparam_int(&p, &mo);
+		dbparam_int(&p, &subject);
+		dbparam_int(&p, &viewer);
+		dbparam_int(&p, &rl);
+		dbparam_int(&p, &ro);
+	}
+	if ((rc = execute(s, stmt, bind, row, "page")) != STORE_OK)
+		return rc;
+	while ((f = dbrow_fetch(row, stmt)) == 1) {
+		long long segment = dbrow_int(row, PC_SEG), eid = dbrow_int(row, PC_EID);
+
+		if (segment != last_seg || eid != last_eid) {
+			struct user u;
+
+			row_to_user(row, &u);
+			sink->user(sink->arg, (int)segment, &u);
+			last_seg = segment;
+			last_eid = eid;
+		}
+		if (!dbrow_null(row, PC_TAG_ID)) {
+			struct tag t;
+
+			row_to_tag(row, &t);
+			sink->tag(sink->arg, &t);
+		}
+	}
+	if (f < 0)
+		return fail(s, stmt, "page");
+	mysql_stmt_free_result(stmt);
+	return STORE_OK;
+}

@@ -1,0 +1,86 @@
+/*
+ * The queries of the followings endpoint, each a statement prepared once
+ * per connection (db.c).  Costs, with N = length of a follow list:
+ *
+ *   prefs      4 primary-key lookups on `preferences`;
+ *   context    primary-key lookups: the subject, its counters, the viewer
+ *              (by id, or through the unique token checksum), its counters;
+ *   mutual     |intersection of two follow lists|, driven from the shorter
+ *              list (index range) probing the other (unique key): O(min N);
+ *   page       an index-only range of `ix_follows_page` walked newest first
+ *              (OFFSET skips index entries, not rows), then primary-key
+ *              lookups for the page's users, counters and tags only.
+ *
+ * Every function returns STORE_OK, STORE_LOST (the connection was lost: one
+ * retry on a new connection is worth it) or STORE_ERROR (logged).
+ */
+#ifndef FOLLOWINGS_STORE_H
+#define FOLLOWINGS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "model.h"
+#include "prefs.h"
+
+enum store_rc { STORE_OK = 0, STORE_LOST = 1, STORE_ERROR = -1 };
+
+struct store;
+
+struct store *store_new(const struct conf *conf);
+void store_free(struct store *s);
+
+/* Connects (or reconnects) when needed; STORE_ERROR while the database is down. */
+enum store_rc store_ready(struct store *s);
+
+enum store_rc store_load_prefs(struct store *s, struct prefs *out);
+
+struct store_context {
+	bool subject_visible;		/* exists and not soft-deleted */
+	int64_t subject_followings;	/* its followings counter */
+	bool viewer_valid;		/* credential names an existing, live user */
+	int64_t viewer_id;
+	int64_t viewer_followings;
+};
+
+/* cred is AUTH_NONE, AUTH_JWT or AUTH_OPAQUE. */
+enum store_rc store_load_context(struct store *s, int64_t subject_id,
+    const struct auth_credential *cred, struct store_context *out);
+
+/* How many users both a and b follow (visible ones); a should have the shorter list. */
+enum store_rc store_count_common(struct store *s, int64_t a, int64_t b, int64_t *out);
+
+enum page_query {
+	PAGE_PLAIN,		/* the subject's list, one segment */
+	PAGE_SPLIT_BY_VIEWER,	/* mutual segment driven from the viewer's list */
+	PAGE_SPLIT_BY_SUBJECT,	/* mutual segment driven from the subject's list */
+};
+
+/*
+ * A page as at most two slices: of the mutual segment (segment 0: users the
+ * viewer follows too) and of the rest (segment 1), each newest follow first.
+ * PAGE_PLAIN reads the whole list as one segment, numbered plain_segment.
+ */
+struct page_plan {
+	enum page_query query;
+	int64_t subject;
+	int64_t viewer;
+	int64_t mutual_offset, mutual_limit;
+	int64_t rest_offset, rest_limit;
+	int plain_segment;
+};
+
+struct page_sink {
+	void *arg;
+	/* A user of the page, in page order. */
+	void (*user)(void *arg, int segment, const struct user *u);
+	/* One visible tag of the user last passed to user(), by tag id. */
+	void (*tag)(void *arg, const struct tag *t);
+};
+
+enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
+    const struct page_sink *sink);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * One worker: accepts FastCGI requests on a listening socket one after
+ * another and answers each through app_handle().  SIGTERM/SIGINT/SIGHUP
+ * stop it gracefully: the request in flight is finished, an idle accept (or
+ * an idle kept-alive connection) is woken, then worker_run() returns.
+ */
+#ifndef FOLLOWINGS_WORKER_H
+#define FOLLOWINGS_WORKER_H
+
+#include "conf.h"
+
+/*
+ * Installs the signal handlers; call before FCGX_Init() so libfcgi keeps
+ * them (it replaces only default handlers, and its own truncate reads).
+ */
+void worker_signals_init(void);
+
+/* Serves until told to stop; returns the number of requests served. */
+unsigned long worker_run(int listen_fd, const struct conf *conf);
+
+#endif
