@@ -26,6 +26,8 @@ conf_defaults(struct conf *c)
 	c->prefs_cache_ttl = 5;
 	c->retry_after = 5;
 	c->socket_mode = 0660;
+	c->max_requests = 10000;
+	c->shutdown_timeout = 10;
 }
 
 static int
@@ -179,7 +181,23 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		    && strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
 			return fail(err, errlen, "log_level must be error, warn, info or debug");
 		set_string(&c->log_level, value);
-	} else
+	} else if (strcmp(key, "workers") == 0)
+		return set_unsigned(&c->workers, key, value, 0, 1024, err, errlen);
+	else if (strcmp(key, "max_requests") == 0) {
+		int64_t v;
+
+		if (parse_int64(value, strlen(value), &v) != 0 || v < 0 || v > 1000000000)
+			return fail(err, errlen, "max_requests must be an integer from 0 to 1000000000");
+		c->max_requests = (unsigned long)v;
+	} else if (strcmp(key, "shutdown_timeout") == 0)
+		return set_unsigned(&c->shutdown_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "user") == 0)
+		set_string(&c->user, value);
+	else if (strcmp(key, "group") == 0)
+		set_string(&c->group, value);
+	else if (strcmp(key, "pid_file") == 0)
+		set_string(&c->pid_file, value);
+	else
 		return fail(err, errlen, "unknown key '%s'", key);
 	return 0;
 }
@@ -264,5 +282,8 @@ conf_free(struct conf *c)
 	free(c->base_url);
 	free(c->listen);
 	free(c->log_level);
+	free(c->user);
+	free(c->group);
+	free(c->pid_file);
 	memset(c, 0, sizeof(*c));
 }

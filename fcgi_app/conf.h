@@ -40,6 +40,12 @@ struct conf {
 	char *listen;		/* "unix:/path" or "host:port"; NULL: fd 0 */
 	unsigned socket_mode;	/* permissions of a unix listening socket */
 	char *log_level;
+	unsigned workers;	/* --listen mode: worker processes; 0: from the CPU count */
+	unsigned long max_requests;	/* --listen mode: recycle a worker after this many; 0: never */
+	unsigned shutdown_timeout;	/* seconds to finish in-flight requests on stop */
+	char *user;		/* drop to this user when started as root */
+	char *group;		/* and this group (default: the user's); owns the unix socket */
+	char *pid_file;
 };
 
 /* Fills *c with the defaults. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "listener.h"
+#include "log.h"
 
 bool
 listener_is_listening(int fd)
@@ -136,4 +137,15 @@ listener_unlink(const char *addr)
 		return;
 	if (lstat(addr, &st) == 0 && S_ISSOCK(st.st_mode))
 		unlink(addr);
+}
+
+void
+listener_chown(const char *addr, uid_t uid, gid_t gid)
+{
+	if (strncmp(addr, "unix:", 5) == 0)
+		addr += 5;
+	else if (addr[0] != '/')
+		return;
+	if (chown(addr, uid, gid) != 0)
+		log_warn("chown %s: %s", addr, strerror(errno));
 }

@@ -19,6 +19,8 @@
 #include "conf.h"
 #include "listener.h"
 #include "log.h"
+#include "pool.h"
+#include "privs.h"
 #include "worker.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/followings-fcgi.conf"
@@ -43,10 +45,58 @@ usage(FILE *out)
 	    "  -h, --help           this help\n"
 	    "  -V, --version        print the version and exit\n"
 	    "\n"
-	    "Without a listen address the program serves the listening socket it was\n"
-	    "given on standard input (spawn-fcgi, Apache mod_fcgid, lighttpd bin-path).\n"
+	    "With a listen address the program is its own process manager: a master\n"
+	    "keeps 'workers' processes serving the socket (SIGTERM/SIGINT: graceful\n"
+	    "stop; SIGHUP: reload the configuration by replacing the workers).\n"
+	    "Without one it is a single worker serving the listening socket it was\n"
+	    "given on standard input (spawn-fcgi, Apache mod_fcgid, lighttpd bin-path);\n"
+	    "there SIGTERM, SIGINT or SIGHUP finish the request in flight, then exit.\n"
 	    "It is not a CGI program: started any other way it exits with status 64.\n"
-	    "SIGTERM, SIGINT or SIGHUP: finish the request in flight, then exit.\n");
+	    "Started as root it needs 'user' (and 'group') to drop to.\n");
+}
+
+struct reload_args {
+	const char *config_path;
+	const char *listen_arg;
+};
+
+/* Reads the configuration file and the command line's overrides into *c. */
+static int
+load_conf(struct conf *c, const char *path, const char *listen_arg, char *err, size_t errlen)
+{
+	conf_defaults(c);
+	if (conf_load(c, path, err, errlen) != 0
+	    || (listen_arg != NULL && conf_set(c, "listen", listen_arg, err, errlen) != 0)
+	    || conf_validate(c, err, errlen) != 0) {
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reload_conf(struct conf *out, void *arg)
+{
+	const struct reload_args *ra = arg;
+	char err[512];
+
+	if (load_conf(out, ra->config_path, ra->listen_arg, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+		log_error("cannot write pid file %s", path);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -64,7 +114,7 @@ main(int argc, char **argv)
 	bool check_only = false, own_socket = false;
 	struct conf conf;
 	char err[512];
-	int opt, fd;
+	int opt, fd, status = 0;
 	unsigned long served;
 
 	while ((opt = getopt_long(argc, argv, "c:l:thV", options, NULL)) != -1) {
@@ -94,12 +144,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	conf_defaults(&conf);
-	if (conf_load(&conf, config_path, err, sizeof(err)) != 0
-	    || (listen_arg != NULL && conf_set(&conf, "listen", listen_arg, err, sizeof(err)) != 0)
-	    || conf_validate(&conf, err, sizeof(err)) != 0) {
+	if (load_conf(&conf, config_path, listen_arg, err, sizeof(err)) != 0) {
 		fprintf(stderr, "followings-fcgi: %s\n", err);
-		conf_free(&conf);
 		return EXIT_CONFIG;
 	}
 	if (check_only) {
@@ -116,6 +162,25 @@ main(int argc, char **argv)
 	if (conf.jwt_secret == NULL)
 		log_warn("no jwt_secret configured: every JWT will be refused");
 
+	/* Never root by accident: the user to become must be named. */
+	struct privs privs = {0, 0, NULL};
+
+	if (geteuid() == 0) {
+		if (conf.user == NULL) {
+			fprintf(stderr, "followings-fcgi: started as root: set 'user' (and 'group') in "
+			    "the configuration to the account to run as (user = root to insist)\n");
+			conf_free(&conf);
+			return EXIT_CONFIG;
+		}
+		if (privs_lookup(conf.user, conf.group, &privs, err, sizeof(err)) != 0) {
+			fprintf(stderr, "followings-fcgi: %s\n", err);
+			conf_free(&conf);
+			return EXIT_CONFIG;
+		}
+		if (privs.uid == 0)
+			log_warn("running as root, as configured (user = %s)", conf.user);
+	}
+
 	/* Before any handler: the client library blocks SIGPIPE here. */
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		log_error("mysql_library_init failed");
@@ -125,6 +190,7 @@ main(int argc, char **argv)
 	worker_signals_init();
 	if (FCGX_Init() != 0) {
 		log_error("FCGX_Init failed");
+		conf_free(&conf);
 		return EXIT_FAILURE;
 	}
 
@@ -137,6 +203,8 @@ main(int argc, char **argv)
 			return EXIT_FAILURE;
 		}
 		own_socket = true;
+		if (geteuid() == 0 && privs.uid != 0)
+			listener_chown(conf.listen, privs.uid, privs.gid);
 		log_info("listening on %s", conf.listen);
 	} else if (listener_is_listening(STDIN_FILENO)) {
 		fd = STDIN_FILENO;
@@ -151,15 +219,33 @@ main(int argc, char **argv)
 		mysql_library_end();
 		return EXIT_USAGE;
 	}
+	if (conf.pid_file != NULL && write_pid_file(conf.pid_file) != 0) {
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (geteuid() == 0 && privs_drop(&privs, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
 
-	served = worker_run(fd, &conf);
-	log_info("stopping after %lu requests", served);
+	if (own_socket) {
+		struct reload_args ra = {config_path, listen_arg};
 
+		status = pool_run(fd, &conf, reload_conf, &ra);
+	} else {
+		/* A spawner owns the process count and recycling: serve until stopped. */
+		served = worker_run(fd, &conf, 0);
+		log_info("stopping after %lu requests", served);
+	}
+out:
+	if (conf.pid_file != NULL)
+		unlink(conf.pid_file);
 	if (own_socket) {
 		close(fd);
 		listener_unlink(conf.listen);
 	}
 	conf_free(&conf);
 	mysql_library_end();
-	return 0;
+	return status;
 }

@@ -85,7 +85,7 @@ handle_one(struct app *app, FCGX_Request *fcgi, struct buf *out)
 }
 
 unsigned long
-worker_run(int listen_fd, const struct conf *conf)
+worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 {
 	FCGX_Request fcgi;
 	struct app app;
@@ -128,7 +128,12 @@ worker_run(int listen_fd, const struct conf *conf)
 			break;
 		}
 		handle_one(&app, &fcgi, &out);
-		served++;
+		if (++served == max_requests) {
+			/* As php-fpm does: no keep-alive for a worker about to exit. */
+			fcgi.keepConnection = 0;
+			log_info("recycling after %lu requests", served);
+			break;
+		}
 	}
 	FCGX_Finish_r(&fcgi);
 	FCGX_Free(&fcgi, 1);

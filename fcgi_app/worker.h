@@ -15,7 +15,12 @@
  */
 void worker_signals_init(void);
 
-/* Serves until told to stop; returns the number of requests served. */
-unsigned long worker_run(int listen_fd, const struct conf *conf);
+/*
+ * Serves until told to stop, or until max_requests (0: no limit) have been
+ * served: the last one's connection is then closed, not kept alive, so the
+ * web server does not send another request to a worker about to exit.
+ * Returns the number of requests served.
+ */
+unsigned long worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests);
 
 #endif
