@@ -12,9 +12,6 @@ static const struct {
 	{"/api/v2/user/{id}/followings/", ENDPOINT_USER_FOLLOWINGS},
 };
 
-/* Longest id we look at: 19 digits of value plus leading zeros. */
-#define ROUTE_ID_MAX_LEN 64
-
 /*
  * Matches path against pattern.  Returns the length of pattern consumed when
  * all of path was consumed (so a pattern only missing its final '/' is told
@@ -33,7 +30,7 @@ match(const char *pattern, const char *path, size_t len, int64_t *id)
 
 			while (i < len && path[i] >= '0' && path[i] <= '9')
 				i++;
-			if (i == start || i - start > ROUTE_ID_MAX_LEN)
+			if (i == start)
 				return 0;
 			if (parse_int64(path + start, i - start, &v) != INT_OK || v < 1)
 				return 0;
