@@ -8,12 +8,18 @@ const char *
 request_env(char *const *envp, const char *name)
 {
 	size_t len = strlen(name);
+	const char *found = NULL;
 
+	/*
+	 * The last one wins: Debian's stock nginx fastcgi_params sends
+	 * "HTTP_HOST $host" (no port), and a later fastcgi_param meant to
+	 * override it arrives as a second HTTP_HOST.
+	 */
 	for (; envp != NULL && *envp != NULL; envp++) {
 		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
-			return *envp + len + 1;
+			found = *envp + len + 1;
 	}
-	return NULL;
+	return found;
 }
 
 static const char *

@@ -24,7 +24,7 @@ struct request {
 	const char *request_scheme;
 };
 
-/* Looks a name up in a NULL-terminated "NAME=value" array. */
+/* Looks a name up in a NULL-terminated "NAME=value" array; the last one wins. */
 const char *request_env(char *const *envp, const char *name);
 
 /*
