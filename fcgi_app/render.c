@@ -193,7 +193,13 @@ render_tag(const struct tag *t)
 void
 render_add_tag(json_t *user, const struct tag *t)
 {
-	json_array_append_new(json_object_get(user, "tags"), render_tag(t));
+	json_t *tags = json_object_get(user, "tags");
+	size_t at = json_array_size(tags);
+
+	/* Sorted by id; tags usually arrive in order, so this looks at one. */
+	while (at > 0 && json_integer_value(json_object_get(json_array_get(tags, at - 1), "id")) > t->id)
+		at--;
+	json_array_insert_new(tags, at, render_tag(t));
 }
 
 json_t *

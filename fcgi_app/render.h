@@ -23,6 +23,7 @@ enum connection_status {
 json_t *render_user(const struct user *u, const struct prefs *prefs,
     enum connection_status status);
 
+/* Adds a tag to the user's "tags", kept in ascending id order. */
 void render_add_tag(json_t *user, const struct tag *t);
 
 json_t *render_tag(const struct tag *t);

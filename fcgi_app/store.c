@@ -45,7 +45,12 @@ enum stmt_id {
 /*
  * A page is a derived table of at most `limit` edges, taken from the
  * covering index ix_follows_page (a deferred join), then joined to the
- * page's users, their counters and their visible tags.
+ * page's users, their counters and their visible tags.  The ORDER BY names
+ * only the derived table's narrow columns, so the server sorts those few
+ * rows before the join: ordering by a joined column (a tag's id) would
+ * sort the joined rows, TEXT columns included, in an on-disk temporary
+ * table on every request.  Tags come in user_tags' primary-key order, and
+ * render_add_tag() keeps them sorted by id whatever the order.
  */
 #define PAGE_SQL(edges) \
 	"SELECT p.seg, p.eid," \
@@ -63,7 +68,7 @@ enum stmt_id {
 	"  LEFT JOIN (user_tags ut JOIN tags t ON t.id = ut.tag_id" \
 	"             AND t.visible = 1 AND t.active = 1 AND t.deleted = 0)" \
 	"         ON ut.user_id = u.id" \
-	" ORDER BY p.seg, p.created_at DESC, p.eid DESC, t.id"
+	" ORDER BY p.seg, p.created_at DESC, p.eid DESC"
 
 #define EDGE_ORDER " ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?"
 

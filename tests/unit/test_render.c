@@ -408,6 +408,27 @@ Test(render_tag, added_in_order_with_every_key)
 	json_decref(j);
 }
 
+Test(render_tag, kept_sorted_by_id_whatever_the_arrival_order)
+{
+	struct user u = full_user();
+	struct prefs p = all_on();
+	int64_t arrival[] = {7, 2, 9, 1, 5};
+	int64_t sorted[] = {1, 2, 5, 7, 9};
+	json_t *j = render_user(&u, &p, CONNECTION_NONE), *tags;
+
+	for (size_t i = 0; i < 5; i++) {
+		struct tag t = tag_of(arrival[i], "t");
+
+		render_add_tag(j, &t);
+	}
+	tags = json_object_get(j, "tags");
+	cr_assert_eq(json_array_size(tags), 5);
+	for (size_t i = 0; i < 5; i++)
+		cr_expect_eq(json_integer_value(json_object_get(json_array_get(tags, i), "id")), sorted[i],
+		    "tag %zu", i);
+	json_decref(j);
+}
+
 /* ------------------------------------------------------------ dates */
 
 Test(render_datetime, table)
