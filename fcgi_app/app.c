@@ -22,6 +22,7 @@ app_cleanup(struct app *app)
 {
 	store_free(app->store);
 	arena_free(&app->arena);
+	buf_free(&app->page);
 	memset(app, 0, sizeof(*app));
 }
 

@@ -7,6 +7,7 @@
 #define FOLLOWINGS_APP_H
 
 #include "arena.h"
+#include "buf.h"
 #include "conf.h"
 #include "prefs.h"
 #include "request.h"
@@ -18,6 +19,7 @@ struct app {
 	struct store *store;
 	struct prefs_cache prefs;
 	struct arena arena;	/* reset after every request */
+	struct buf page;	/* the page's JSON, reused across requests */
 };
 
 void app_init(struct app *app, const struct conf *conf);

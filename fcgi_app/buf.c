@@ -8,8 +8,8 @@
 #include "arena.h"
 #include "buf.h"
 
-static void
-reserve(struct buf *b, size_t more)
+void
+buf_reserve(struct buf *b, size_t more)
 {
 	size_t need = b->len + more + 1;
 
@@ -33,7 +33,7 @@ buf_reset(struct buf *b)
 void
 buf_append(struct buf *b, const char *s, size_t len)
 {
-	reserve(b, len);
+	buf_reserve(b, len);
 	memcpy(b->data + b->len, s, len);
 	b->len += len;
 	b->data[b->len] = '\0';
@@ -56,7 +56,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	reserve(b, (size_t)n);
+	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);

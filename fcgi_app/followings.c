@@ -20,12 +20,10 @@ struct followings_request {
 	struct auth_credential cred;
 };
 
-/* Collects the page's users as JSON while the rows arrive. */
+/* Writes the page's users as JSON while the rows arrive. */
 struct results_sink {
-	const struct prefs *prefs;
+	struct page_writer writer;
 	bool has_viewer;
-	json_t *results;
-	json_t *current;
 };
 
 static void
@@ -36,17 +34,13 @@ sink_user(void *arg, int segment, const struct user *u)
 	enum connection_status status =
 	    s->has_viewer && segment == 0 ? CONNECTION_FOLLOWED : CONNECTION_NONE;
 
-	s->current = render_user(u, s->prefs, status);
-	json_array_append_new(s->results, s->current);
+	render_page_user(&s->writer, u, status);
 }
 
 static void
 sink_tag(void *arg, const struct tag *t)
 {
-	struct results_sink *s = arg;
-
-	if (s->current != NULL)
-		render_add_tag(s->current, t);
+	render_page_tag(&((struct results_sink *)arg)->writer, t);
 }
 
 static enum store_rc
@@ -190,19 +184,24 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	count = fr->params.mutual == MUTUAL_ONLY ? m
 	    : fr->params.mutual == MUTUAL_NONE ? total - m : total;
 
-	struct results_sink sink = {prefs, viewer != 0, json_array(), NULL};
+	struct results_sink sink;
 
+	set_links(app, req, fr, count, &next, &previous);
+	buf_reset(&app->page);
+	render_page_begin(&sink.writer, &app->page, prefs, count, next, previous);
+	sink.has_viewer = viewer != 0;
+	rc = STORE_OK;
 	if (fr->params.offset < count) {
 		struct page_sink ps = {&sink, sink_user, sink_tag};
 
 		plan_page(fr, &ctx, viewer, m, &plan);
-		if ((rc = store_fetch_page(app->store, &plan, &ps)) != STORE_OK) {
-			json_decref(sink.results);
-			return rc;
-		}
+		rc = store_fetch_page(app->store, &plan, &ps);
 	}
-	set_links(app, req, fr, count, &next, &previous);
-	resp_json(resp, 200, render_page(count, next, previous, sink.results));
+	render_page_end(&sink.writer);
+	render_page_free(&sink.writer);
+	if (rc != STORE_OK)
+		return rc;
+	resp_json_text(resp, 200, app->page.data, app->page.len);
 	return STORE_OK;
 }
 

@@ -1,7 +1,11 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "arena.h"
+#include "jsonw.h"
 #include "log.h"
 #include "render.h"
 
@@ -20,13 +24,15 @@ enum field_kind {
 enum gate { GATE_NONE, GATE_FOLLOW, GATE_POSTS, GATE_POLLS };
 
 struct field {
-	const char *key;
+	const char *key;	/* as written after a previous key: ,"name": */
+	size_t key_len;
 	enum field_kind kind;
 	size_t offset;
 	enum gate gate;
 };
 
-#define U(key, kind, member, gate) {key, kind, offsetof(struct user, member), gate}
+#define KEY(name) ",\"" name "\":", sizeof(",\"" name "\":") - 1
+#define U(key, kind, member, gate) {KEY(key), kind, offsetof(struct user, member), gate}
 static const struct field user_fields[] = {
 	U("id", F_INT, id, GATE_NONE),
 	U("username", F_STR, username, GATE_NONE),
@@ -38,7 +44,7 @@ static const struct field user_fields[] = {
 	U("posts_counter", F_INT, posts_counter, GATE_POSTS),
 	U("discussions_counter", F_INT, discussions_counter, GATE_POSTS),
 	U("polls_counter", F_INT, polls_counter, GATE_POLLS),
-	{"connection_status", F_CONNECTION, 0, GATE_NONE},
+	{KEY("connection_status"), F_CONNECTION, 0, GATE_NONE},
 	U("categories_counter", F_INT, categories_counter, GATE_NONE),
 	U("date_joined", F_DATETIME, date_joined, GATE_NONE),
 	U("bio", F_STR, bio, GATE_NONE),
@@ -50,7 +56,7 @@ static const struct field user_fields[] = {
 	U("gender", F_STR, gender, GATE_NONE),
 	U("website", F_STR, website, GATE_NONE),
 	U("cover", F_STR_OR_NULL, cover, GATE_NONE),
-	{"tags", F_TAGS, 0, GATE_NONE},
+	{KEY("tags"), F_TAGS, 0, GATE_NONE},
 	U("reputation", F_INT, reputation, GATE_NONE),
 	U("community_badge", F_BOOL, community_badge, GATE_NONE),
 	U("reg_approved", F_BOOL, reg_approved, GATE_NONE),
@@ -60,7 +66,7 @@ static const struct field user_fields[] = {
 };
 #undef U
 
-#define T(key, kind, member) {key, kind, offsetof(struct tag, member), GATE_NONE}
+#define T(key, kind, member) {KEY(key), kind, offsetof(struct tag, member), GATE_NONE}
 static const struct field tag_fields[] = {
 	T("id", F_INT, id),
 	T("active", F_BOOL, active),
@@ -74,43 +80,65 @@ static const struct field tag_fields[] = {
 	T("deleted", F_BOOL, deleted),
 };
 #undef T
+#undef KEY
 
-/* Fields are taken modulo their width, so the output always fits. */
+/* Writes v as exactly `width` decimal digits (v taken modulo 10^width). */
+static char *
+put_digits(char *o, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + width;
+}
+
+/* "YYYY-MM-DD" into out (no NUL); returns the end. */
+static char *
+put_date(char *o, const struct timestamp *t)
+{
+	o = put_digits(o, (unsigned)t->year, 4);
+	*o++ = '-';
+	o = put_digits(o, (unsigned)t->month, 2);
+	*o++ = '-';
+	return put_digits(o, (unsigned)t->day, 2);
+}
+
 void
 render_datetime(const struct timestamp *t, char out[32])
 {
-	unsigned y = (unsigned)t->year % 10000, mo = (unsigned)t->month % 100;
-	unsigned d = (unsigned)t->day % 100, h = (unsigned)t->hour % 100;
-	unsigned mi = (unsigned)t->minute % 100, s = (unsigned)t->second % 100;
+	char *o = put_date(out, t);
 	unsigned us = (unsigned)t->usec % 1000000;
 
-	if (us != 0)
-		snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ", y, mo, d, h, mi, s, us);
-	else
-		snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, mo, d, h, mi, s);
+	*o++ = 'T';
+	o = put_digits(o, (unsigned)t->hour, 2);
+	*o++ = ':';
+	o = put_digits(o, (unsigned)t->minute, 2);
+	*o++ = ':';
+	o = put_digits(o, (unsigned)t->second, 2);
+	if (us != 0) {
+		*o++ = '.';
+		o = put_digits(o, us, 6);
+	}
+	*o++ = 'Z';
+	*o = '\0';
 }
 
 void
 render_date(const struct timestamp *t, char out[16])
 {
-	snprintf(out, 16, "%04u-%02u-%02u", (unsigned)t->year % 10000, (unsigned)t->month % 100,
-	    (unsigned)t->day % 100);
+	*put_date(out, t) = '\0';
 }
 
 /*
- * The database hands us utf8mb4, which jansson accepts; should a value
- * still not be valid UTF-8, say so and write "" rather than fail the page.
+ * The database hands us utf8mb4; should a value still not be valid UTF-8,
+ * say so and write "" rather than fail the page.
  */
-static json_t *
-string_value(const struct str *s)
+static void
+write_string(struct buf *out, const struct str *s)
 {
-	json_t *j = json_stringn(s->p ? s->p : "", s->p ? s->len : 0);
-
-	if (j == NULL) {
+	if (!jsonw_string(out, s->p ? s->p : "", s->p ? s->len : 0))
 		log_warn("invalid UTF-8 in a text column; written as \"\"");
-		j = json_string("");
-	}
-	return j;
 }
 
 static bool
@@ -129,87 +157,234 @@ gate_open(enum gate g, const struct prefs *p)
 	}
 }
 
-static json_t *
-field_value(const struct field *f, const void *record, enum connection_status status,
-    bool has_date)
+static void
+write_value(struct buf *out, const struct field *f, const void *record,
+    enum connection_status status, bool has_date)
 {
 	const char *at = (const char *)record + f->offset;
 	char text[32];
 
 	switch (f->kind) {
 	case F_INT:
-		return json_integer(*(const int64_t *)at);
+		jsonw_int(out, *(const int64_t *)at);
+		return;
 	case F_STR:
-		return string_value((const struct str *)at);
+		write_string(out, (const struct str *)at);
+		return;
 	case F_STR_OR_NULL:
-		return ((const struct str *)at)->p ? string_value((const struct str *)at) : json_null();
+		if (((const struct str *)at)->p != NULL)
+			write_string(out, (const struct str *)at);
+		else
+			jsonw_null(out);
+		return;
 	case F_BOOL:
-		return json_boolean(*(const bool *)at);
+		jsonw_bool(out, *(const bool *)at);
+		return;
 	case F_DATETIME:
 		render_datetime((const struct timestamp *)at, text);
-		return json_string(text);
+		jsonw_string(out, text, strlen(text));
+		return;
 	case F_DATE_OR_NULL:
-		if (!has_date)
-			return json_null();
+		if (!has_date) {
+			jsonw_null(out);
+			return;
+		}
 		render_date((const struct timestamp *)at, text);
-		return json_string(text);
+		jsonw_string(out, text, strlen(text));
+		return;
 	case F_CONNECTION:
-		return status == CONNECTION_FOLLOWED ? json_string("followed") : json_null();
+		if (status == CONNECTION_FOLLOWED)
+			buf_add(out, "\"followed\"", 10);
+		else
+			jsonw_null(out);
+		return;
 	case F_TAGS:
-		return json_array();
+		return;		/* written by the caller */
 	}
-	return json_null();
 }
 
-static json_t *
-render_object(const struct field *fields, size_t n, const void *record,
-    const struct prefs *prefs, enum connection_status status, bool has_date)
+/*
+ * Writes fields[from..to) as "key":value pairs; *first says whether a comma
+ * is due.  Stops before an F_TAGS field and returns its index (or to).
+ */
+static size_t
+write_fields(struct buf *out, const struct field *fields, size_t from, size_t to,
+    const void *record, const struct prefs *prefs, enum connection_status status,
+    bool has_date, bool *first)
 {
-	json_t *obj = json_object();
+	size_t i;
 
-	for (size_t i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		if (prefs != NULL && !gate_open(fields[i].gate, prefs))
 			continue;
-		json_object_set_new_nocheck(obj, fields[i].key,
-		    field_value(&fields[i], record, status, has_date));
+		/* The table's key is written with its quotes and colon: ,"key": */
+		if (*first)
+			buf_add(out, fields[i].key + 1, fields[i].key_len - 1);
+		else
+			buf_add(out, fields[i].key, fields[i].key_len);
+		*first = false;
+		if (fields[i].kind == F_TAGS)
+			return i;
+		write_value(out, &fields[i], record, status, has_date);
 	}
-	return obj;
+	return to;
 }
 
-json_t *
-render_user(const struct user *u, const struct prefs *prefs, enum connection_status status)
+#define NUSER_FIELDS (sizeof(user_fields) / sizeof(user_fields[0]))
+#define NTAG_FIELDS (sizeof(tag_fields) / sizeof(tag_fields[0]))
+
+void
+render_tag(struct buf *out, const struct tag *t)
 {
-	return render_object(user_fields, sizeof(user_fields) / sizeof(user_fields[0]), u, prefs,
-	    status, u->has_date_of_birth);
+	bool first = true;
+
+	buf_add(out, "{", 1);
+	write_fields(out, tag_fields, 0, NTAG_FIELDS, t, NULL, CONNECTION_NONE, false, &first);
+	buf_add(out, "}", 1);
 }
 
-json_t *
-render_tag(const struct tag *t)
+/* The user's keys up to and including "tags": (returns the next field). */
+static size_t
+write_user_head(struct buf *out, const struct user *u, const struct prefs *prefs,
+    enum connection_status status)
 {
-	return render_object(tag_fields, sizeof(tag_fields) / sizeof(tag_fields[0]), t, NULL,
-	    CONNECTION_NONE, false);
+	bool first = true;
+
+	buf_add(out, "{", 1);
+	return write_fields(out, user_fields, 0, NUSER_FIELDS, u, prefs, status,
+	    u->has_date_of_birth, &first) + 1;
+}
+
+static void
+write_user_tail(struct buf *out, size_t from, const struct user *u, const struct prefs *prefs)
+{
+	bool first = false;
+
+	write_fields(out, user_fields, from, NUSER_FIELDS, u, prefs, CONNECTION_NONE,
+	    u->has_date_of_birth, &first);
+	buf_add(out, "}", 1);
 }
 
 void
-render_add_tag(json_t *user, const struct tag *t)
+render_user(struct buf *out, const struct user *u, const struct prefs *prefs,
+    enum connection_status status, const struct tag *tags, size_t ntags)
 {
-	json_t *tags = json_object_get(user, "tags");
-	size_t at = json_array_size(tags);
+	size_t tail = write_user_head(out, u, prefs, status);
+	int64_t last = INT64_MIN;
 
-	/* Sorted by id; tags usually arrive in order, so this looks at one. */
-	while (at > 0 && json_integer_value(json_object_get(json_array_get(tags, at - 1), "id")) > t->id)
-		at--;
-	json_array_insert_new(tags, at, render_tag(t));
+	/* Tags by ascending id: repeatedly the smallest id above the last one. */
+	buf_add(out, "[", 1);
+	for (size_t n = 0; n < ntags; n++) {
+		size_t best = ntags;
+
+		for (size_t i = 0; i < ntags; i++)
+			if (tags[i].id > last && (best == ntags || tags[i].id < tags[best].id))
+				best = i;
+		if (best == ntags)
+			break;
+		if (n > 0)
+			buf_add(out, ",", 1);
+		render_tag(out, &tags[best]);
+		last = tags[best].id;
+	}
+	buf_add(out, "]", 1);
+	write_user_tail(out, tail, u, prefs);
 }
 
-json_t *
-render_page(int64_t count, const char *next, const char *previous, json_t *results)
+static void
+write_link(struct buf *out, const char *url)
 {
-	json_t *page = json_object();
+	if (url != NULL)
+		jsonw_string(out, url, strlen(url));
+	else
+		jsonw_null(out);
+}
 
-	json_object_set_new_nocheck(page, "count", json_integer(count));
-	json_object_set_new_nocheck(page, "next", next ? json_string(next) : json_null());
-	json_object_set_new_nocheck(page, "previous", previous ? json_string(previous) : json_null());
-	json_object_set_new_nocheck(page, "results", results);
-	return page;
+void
+render_page_begin(struct page_writer *w, struct buf *out, const struct prefs *prefs,
+    int64_t count, const char *next, const char *previous)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->prefs = prefs;
+	buf_puts(out, "{\"count\":");
+	jsonw_int(out, count);
+	buf_puts(out, ",\"next\":");
+	write_link(out, next);
+	buf_puts(out, ",\"previous\":");
+	write_link(out, previous);
+	buf_puts(out, ",\"results\":[");
+}
+
+static int
+cmp_tag_slot(const void *a, const void *b)
+{
+	int64_t x = ((const struct tag_slot *)a)->id, y = ((const struct tag_slot *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Closes the open user: its tags sorted by id, then the keys after "tags". */
+static void
+close_user(struct page_writer *w)
+{
+	if (!w->user_open)
+		return;
+	qsort(w->tags, w->ntags, sizeof(*w->tags), cmp_tag_slot);
+	buf_add(w->out, "[", 1);
+	for (size_t i = 0; i < w->ntags; i++) {
+		if (i > 0)
+			buf_add(w->out, ",", 1);
+		buf_add(w->out, w->tag_text.data + w->tags[i].off, w->tags[i].len);
+	}
+	buf_add(w->out, "]", 1);
+	buf_add(w->out, w->tail.data, w->tail.len);
+	w->user_open = false;
+}
+
+void
+render_page_user(struct page_writer *w, const struct user *u, enum connection_status status)
+{
+	size_t tail;
+
+	close_user(w);
+	if (w->users++ > 0)
+		buf_add(w->out, ",", 1);
+	tail = write_user_head(w->out, u, w->prefs, status);
+	buf_reset(&w->tail);
+	write_user_tail(&w->tail, tail, u, w->prefs);
+	buf_reset(&w->tag_text);
+	w->ntags = 0;
+	w->user_open = true;
+}
+
+void
+render_page_tag(struct page_writer *w, const struct tag *t)
+{
+	size_t off = w->tag_text.len;
+
+	if (!w->user_open)
+		return;
+	render_tag(&w->tag_text, t);
+	if (w->ntags == w->tag_cap) {
+		w->tag_cap = w->tag_cap ? w->tag_cap * 2 : 8;
+		w->tags = xrealloc(w->tags, w->tag_cap * sizeof(*w->tags));
+	}
+	w->tags[w->ntags++] = (struct tag_slot){t->id, off, w->tag_text.len - off};
+}
+
+void
+render_page_end(struct page_writer *w)
+{
+	close_user(w);
+	buf_puts(w->out, "]}");
+}
+
+void
+render_page_free(struct page_writer *w)
+{
+	buf_free(&w->tail);
+	buf_free(&w->tag_text);
+	free(w->tags);
+	w->tags = NULL;
 }

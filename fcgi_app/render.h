@@ -1,16 +1,17 @@
 /*
- * JSON of the endpoint's objects (jansson): a User with every key in the
- * contract's order, its Tags, and the page around them.  Key order and
- * preference gates come from one static table per object.
+ * JSON of the endpoint's objects: a User with every key in the contract's
+ * order, its Tags, and the page around them, written straight into a
+ * buffer (jsonw.h) from static key tables.  Key order and preference gates
+ * come from those tables.
  */
 #ifndef FOLLOWINGS_RENDER_H
 #define FOLLOWINGS_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
-
+#include "buf.h"
 #include "model.h"
 #include "prefs.h"
 
@@ -19,17 +20,41 @@ enum connection_status {
 	CONNECTION_FOLLOWED,	/* "followed": the viewer follows this user */
 };
 
-/* The user object, with an empty "tags" array to fill with render_add_tag(). */
-json_t *render_user(const struct user *u, const struct prefs *prefs,
-    enum connection_status status);
+/* One user object, with its tags (any order; written sorted by id). */
+void render_user(struct buf *out, const struct user *u, const struct prefs *prefs,
+    enum connection_status status, const struct tag *tags, size_t ntags);
 
-/* Adds a tag to the user's "tags", kept in ascending id order. */
-void render_add_tag(json_t *user, const struct tag *t);
+/* One tag object. */
+void render_tag(struct buf *out, const struct tag *t);
 
-json_t *render_tag(const struct tag *t);
+/*
+ * A page, {"count", "next", "previous", "results"}, written as the rows
+ * arrive: a user, then its tags, then the next user.  The user's keys after
+ * "tags" wait in the writer until its last tag is in.
+ */
+struct tag_slot {
+	int64_t id;
+	size_t off, len;
+};
 
-/* {"count", "next", "previous", "results"}; takes the results reference. */
-json_t *render_page(int64_t count, const char *next, const char *previous, json_t *results);
+struct page_writer {
+	struct buf *out;
+	const struct prefs *prefs;
+	size_t users;
+	bool user_open;
+	struct buf tail;		/* the open user's keys after "tags" */
+	struct buf tag_text;		/* its tags, rendered */
+	struct tag_slot *tags;
+	size_t ntags, tag_cap;
+};
+
+void render_page_begin(struct page_writer *w, struct buf *out, const struct prefs *prefs,
+    int64_t count, const char *next, const char *previous);
+void render_page_user(struct page_writer *w, const struct user *u, enum connection_status status);
+void render_page_tag(struct page_writer *w, const struct tag *t);
+void render_page_end(struct page_writer *w);
+/* Frees the writer's own buffers (out belongs to the caller). */
+void render_page_free(struct page_writer *w);
 
 /* "2024-04-10T11:23:59.754335Z", no fraction when the microseconds are 0. */
 void render_datetime(const struct timestamp *t, char out[32]);

@@ -39,6 +39,18 @@ resp_json(struct response *r, int status, json_t *body)
 	json_decref(r->body);
 	r->status = status;
 	r->body = body;
+	r->raw = NULL;
+	r->raw_len = 0;
+}
+
+void
+resp_json_text(struct response *r, int status, const char *text, size_t len)
+{
+	json_decref(r->body);
+	r->body = NULL;
+	r->status = status;
+	r->raw = text;
+	r->raw_len = len;
 }
 
 void
@@ -90,13 +102,15 @@ resp_serialize(const struct response *r, bool head_only, struct buf *out)
 		buf_puts(out, "WWW-Authenticate: Bearer realm=\"api\"\r\n");
 	if (r->retry_after > 0)
 		buf_printf(out, "Retry-After: %u\r\n", r->retry_after);
-	if (r->body != NULL)
+	if (r->body != NULL || r->raw != NULL)
 		buf_puts(out, "Content-Type: application/json\r\n");
 	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
 
 	/* The body goes after the headers; its length is known once dumped. */
 	header_end = out->len;
-	if (r->body != NULL)
+	if (r->raw != NULL)
+		buf_append(out, r->raw, r->raw_len);
+	else if (r->body != NULL)
 		json_dump_callback(r->body, dump_to_buf, out, JSON_COMPACT);
 	body_len = out->len - header_end;
 

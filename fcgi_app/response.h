@@ -20,7 +20,9 @@ struct response {
 	bool allow;		/* 405: "Allow: GET, HEAD" */
 	bool authenticate;	/* 401: WWW-Authenticate */
 	unsigned retry_after;	/* 503: seconds */
-	json_t *body;		/* owned; NULL means an empty body */
+	json_t *body;		/* owned; NULL means an empty body ... */
+	const char *raw;	/* ... unless this JSON text (borrowed) is set */
+	size_t raw_len;
 };
 
 void resp_init(struct response *r);
@@ -28,6 +30,8 @@ void resp_init(struct response *r);
 void resp_clear(struct response *r);
 
 void resp_json(struct response *r, int status, json_t *body);
+/* A body already written as JSON text; it must outlive the response. */
+void resp_json_text(struct response *r, int status, const char *text, size_t len);
 /* {"errors": [{"code": code, "message": message}]} */
 void resp_error(struct response *r, int status, const char *code, const char *message);
 /* 400 {"errors": [{"field": f, "messages": [{"code": "invalid", "message": m}]}, ...]} */

@@ -2,8 +2,10 @@
  * render.h: the User object with every key in the contract's order
  * (section 2), counters gated by preferences (absent, not null),
  * connection_status "followed"/null, tags in order, ISO 8601 dates, and the
- * page around the results.  jansson 2.14 keeps insertion order, so
- * json_dumps(JSON_COMPACT) shows the order the client receives.
+ * page around the results.  The renderer writes JSON text; the tests parse
+ * it back with jansson (strictly: duplicate keys rejected), and jansson 2.14
+ * keeps key order, so json_dumps(JSON_COMPACT) shows the order the client
+ * receives, byte for byte.
  */
 #include <criterion/criterion.h>
 
@@ -17,6 +19,7 @@
 
 #include "model.h"
 #include "prefs.h"
+#include "buf.h"
 #include "render.h"
 
 #define S(lit) ((struct str){lit, sizeof(lit) - 1})
@@ -150,13 +153,71 @@ expect_dump(const json_t *j, const char *expected)
 	free(s);
 }
 
+/* Parses rendered text, which must be one valid JSON value. */
+static json_t *
+parse(const struct buf *b)
+{
+	json_error_t err;
+	json_t *j = json_loadb(b->data, b->len, JSON_REJECT_DUPLICATES, &err);
+
+	cr_assert_not_null(j, "invalid JSON (%s): %.*s", err.text, (int)b->len, b->data);
+	return j;
+}
+
+static json_t *
+user_json(const struct user *u, const struct prefs *p, enum connection_status status)
+{
+	struct buf b = {0};
+	json_t *j;
+
+	render_user(&b, u, p, status, NULL, 0);
+	j = parse(&b);
+	buf_free(&b);
+	return j;
+}
+
+static json_t *
+tag_json(const struct tag *t)
+{
+	struct buf b = {0};
+	json_t *j;
+
+	render_tag(&b, t);
+	j = parse(&b);
+	buf_free(&b);
+	return j;
+}
+
+/* A whole page through the streaming writer: users[i] with tags[i][0..ntags[i]). */
+static json_t *
+page_json(int64_t count, const char *next, const char *previous, const struct user *users,
+    size_t nusers, const struct tag *const *tags, const size_t *ntags)
+{
+	struct prefs p = {true, true, true, true};
+	struct page_writer w;
+	struct buf b = {0};
+	json_t *j;
+
+	render_page_begin(&w, &b, &p, count, next, previous);
+	for (size_t i = 0; i < nusers; i++) {
+		render_page_user(&w, &users[i], CONNECTION_NONE);
+		for (size_t k = 0; tags != NULL && k < ntags[i]; k++)
+			render_page_tag(&w, &tags[i][k]);
+	}
+	render_page_end(&w);
+	render_page_free(&w);
+	j = parse(&b);
+	buf_free(&b);
+	return j;
+}
+
 /* ------------------------------------------------------------ the user */
 
 Test(render_user, full_user_golden)
 {
 	struct user u = full_user();
 	struct prefs p = all_on();
-	json_t *j = render_user(&u, &p, CONNECTION_FOLLOWED);
+	json_t *j = user_json(&u, &p, CONNECTION_FOLLOWED);
 
 	expect_dump(j,
 	    "{\"id\":17,\"username\":\"alice\",\"real_name\":\"Alice A.\","
@@ -192,7 +253,7 @@ Test(render_user, nullable_fields_are_null)
 	u.company_name = NULLSTR;
 	u.company_role = NULLSTR;
 	u.has_date_of_birth = false;
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	expect_keys(j, user_keys, NUSER_KEYS, "nulls");
 	for (size_t i = 0; i < sizeof(nullable) / sizeof(nullable[0]); i++) {
 		json_t *v = json_object_get(j, nullable[i]);
@@ -212,7 +273,7 @@ Test(render_user, empty_strings_are_not_null)
 	/* A nullable column holding "" is "", not null. */
 	u.avatar = S("");
 	u.company_name = S("");
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "avatar")), "");
 	cr_expect_str_eq(json_string_value(json_object_get(j, "company_name")), "");
 	json_decref(j);
@@ -234,7 +295,7 @@ Test(render_user, string_fields_are_never_null)
 	u.description = NULLSTR;
 	u.gender = NULLSTR;
 	u.website = NULLSTR;
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		json_t *v = json_object_get(j, strs[i]);
 
@@ -257,7 +318,7 @@ Test(render_user, value_types)
 	u.reg_approved = false;
 	u.deleted = true;
 	u.followings_counter = 0;
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect(json_is_integer(json_object_get(j, "id")));
 	cr_expect_eq(json_integer_value(json_object_get(j, "id")), INT64_MAX);
 	cr_expect_eq(json_integer_value(json_object_get(j, "reputation")), -3);
@@ -277,11 +338,11 @@ Test(render_user, connection_status)
 	struct prefs p = all_on();
 	json_t *j;
 
-	j = render_user(&u, &p, CONNECTION_FOLLOWED);
+	j = user_json(&u, &p, CONNECTION_FOLLOWED);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "connection_status")), "followed");
 	json_decref(j);
 
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect_not_null(json_object_get(j, "connection_status"), "connection_status missing");
 	cr_expect(json_is_null(json_object_get(j, "connection_status")));
 	json_decref(j);
@@ -295,7 +356,7 @@ Test(render_user, no_private_fields)
 	};
 	struct user u = full_user();
 	struct prefs p = all_on();
-	json_t *j = render_user(&u, &p, CONNECTION_FOLLOWED);
+	json_t *j = user_json(&u, &p, CONNECTION_FOLLOWED);
 
 	for (size_t i = 0; i < sizeof(private_keys) / sizeof(private_keys[0]); i++)
 		cr_expect_null(json_object_get(j, private_keys[i]), "%s present", private_keys[i]);
@@ -338,7 +399,7 @@ Test(render_user, counters_gated_by_preferences)
 		p.post_type_enabled = c->posts;
 		p.polls_enabled = c->polls;
 		p.content_availability = c->content;
-		j = render_user(&u, &p, CONNECTION_NONE);
+		j = user_json(&u, &p, CONNECTION_NONE);
 		snprintf(ctx, sizeof(ctx), "follow=%d posts=%d polls=%d content=%d", c->follow, c->posts,
 		    c->polls, c->content);
 		/* Absent, not null: the exact key list. */
@@ -354,7 +415,7 @@ Test(render_user, gated_counters_keep_their_values)
 	json_t *j;
 
 	p.follow_enabled = false;
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect_eq(json_integer_value(json_object_get(j, "posts_counter")), 5);
 	cr_expect_eq(json_integer_value(json_object_get(j, "discussions_counter")), 6);
 	cr_expect_eq(json_integer_value(json_object_get(j, "polls_counter")), 7);
@@ -367,7 +428,7 @@ Test(render_user, gated_counters_keep_their_values)
 Test(render_tag, golden)
 {
 	struct tag t = tag_of(3, "music");
-	json_t *j = render_tag(&t);
+	json_t *j = tag_json(&t);
 
 	expect_dump(j,
 	    "{\"id\":3,\"active\":true,\"name\":\"music\",\"type\":\"category\","
@@ -380,53 +441,71 @@ Test(render_tag, golden)
 Test(render_tag, added_in_order_with_every_key)
 {
 	struct user u = full_user();
-	struct prefs p = all_on();
-	struct tag t1 = tag_of(1, "first"), t2 = tag_of(5, "second"), t3 = tag_of(9, "third");
-	json_t *j = render_user(&u, &p, CONNECTION_NONE);
-	json_t *tags;
+	struct tag t[3] = {tag_of(1, "first"), tag_of(5, "second"), tag_of(9, "third")};
+	const struct tag *tags[] = {t};
+	size_t ntags[] = {3};
+	json_t *page, *j, *arr;
 
-	t2.active = false;
-	t2.visibility_boost = true;
-	t2.created_at.usec = 42;
-	render_add_tag(j, &t1);
-	render_add_tag(j, &t2);
-	render_add_tag(j, &t3);
-	tags = json_object_get(j, "tags");
-	cr_assert_eq(json_array_size(tags), 3);
-	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tags, 0), "name")), "first");
-	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tags, 1), "name")), "second");
-	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tags, 2), "name")), "third");
+	t[1].active = false;
+	t[1].visibility_boost = true;
+	t[1].created_at.usec = 42;
+	page = page_json(1, NULL, NULL, &u, 1, tags, ntags);
+	j = json_array_get(json_object_get(page, "results"), 0);
+	arr = json_object_get(j, "tags");
+	cr_assert_eq(json_array_size(arr), 3);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(arr, 0), "name")), "first");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(arr, 1), "name")), "second");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(arr, 2), "name")), "third");
 	for (size_t i = 0; i < 3; i++)
-		expect_keys(json_array_get(tags, i), tag_keys, NTAG_KEYS, "tag in user");
-	cr_expect_eq(json_integer_value(json_object_get(json_array_get(tags, 1), "id")), 5);
-	cr_expect(json_is_false(json_object_get(json_array_get(tags, 1), "active")));
-	cr_expect(json_is_true(json_object_get(json_array_get(tags, 1), "visibility_boost")));
-	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tags, 1), "created_at")),
+		expect_keys(json_array_get(arr, i), tag_keys, NTAG_KEYS, "tag in user");
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(arr, 1), "id")), 5);
+	cr_expect(json_is_false(json_object_get(json_array_get(arr, 1), "active")));
+	cr_expect(json_is_true(json_object_get(json_array_get(arr, 1), "visibility_boost")));
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(arr, 1), "created_at")),
 	    "2023-01-05T08:00:00.000042Z");
 	/* The user's own keys are untouched. */
 	expect_keys(j, user_keys, NUSER_KEYS, "user with tags");
-	json_decref(j);
+	json_decref(page);
 }
 
 Test(render_tag, kept_sorted_by_id_whatever_the_arrival_order)
 {
-	struct user u = full_user();
-	struct prefs p = all_on();
+	struct user u[2] = {full_user(), full_user()};
 	int64_t arrival[] = {7, 2, 9, 1, 5};
 	int64_t sorted[] = {1, 2, 5, 7, 9};
-	json_t *j = render_user(&u, &p, CONNECTION_NONE), *tags;
+	struct tag t[5];
+	const struct tag *tags[] = {t, t};
+	size_t ntags[] = {5, 5};
+	json_t *page;
 
-	for (size_t i = 0; i < 5; i++) {
-		struct tag t = tag_of(arrival[i], "t");
-
-		render_add_tag(j, &t);
-	}
-	tags = json_object_get(j, "tags");
-	cr_assert_eq(json_array_size(tags), 5);
+	u[1].id = 18;
 	for (size_t i = 0; i < 5; i++)
-		cr_expect_eq(json_integer_value(json_object_get(json_array_get(tags, i), "id")), sorted[i],
-		    "tag %zu", i);
-	json_decref(j);
+		t[i] = tag_of(arrival[i], "t");
+	page = page_json(2, NULL, NULL, u, 2, tags, ntags);
+	for (size_t k = 0; k < 2; k++) {
+		json_t *arr = json_object_get(json_array_get(json_object_get(page, "results"), k), "tags");
+
+		cr_assert_eq(json_array_size(arr), 5);
+		for (size_t i = 0; i < 5; i++)
+			cr_expect_eq(json_integer_value(json_object_get(json_array_get(arr, i), "id")),
+			    sorted[i], "user %zu tag %zu", k, i);
+	}
+	/* And the one-object renderer sorts the same way. */
+	{
+		struct buf b = {0};
+		struct prefs p = all_on();
+		json_t *j, *arr;
+
+		render_user(&b, &u[0], &p, CONNECTION_NONE, t, 5);
+		j = parse(&b);
+		arr = json_object_get(j, "tags");
+		for (size_t i = 0; i < 5; i++)
+			cr_expect_eq(json_integer_value(json_object_get(json_array_get(arr, i), "id")),
+			    sorted[i]);
+		json_decref(j);
+		buf_free(&b);
+	}
+	json_decref(page);
 }
 
 /* ------------------------------------------------------------ dates */
@@ -485,7 +564,7 @@ Test(render_user, date_fields_in_the_object)
 
 	u.date_joined = (struct timestamp){2021, 6, 7, 8, 9, 10, 0};
 	u.date_of_birth = (struct timestamp){1985, 11, 30, 0, 0, 0, 0};
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "date_joined")), "2021-06-07T08:09:10Z");
 	cr_expect_str_eq(json_string_value(json_object_get(j, "date_of_birth")), "1985-11-30");
 	json_decref(j);
@@ -506,7 +585,7 @@ Test(render_user, strings_round_trip)
 	u.username = S(tricky);
 	u.bio = S(tricky);
 	u.company_role = S(tricky);
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	text = json_dumps(j, JSON_COMPACT);
 	cr_assert_not_null(text);
 	back = json_loads(text, 0, &error);
@@ -527,7 +606,7 @@ Test(render_user, string_length_is_explicit)
 	json_t *j;
 
 	u.username = (struct str){text, 5};
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_expect_str_eq(json_string_value(json_object_get(j, "username")), "alice");
 	json_decref(j);
 }
@@ -540,7 +619,7 @@ Test(render_user, invalid_utf8_still_gives_valid_json)
 	char *text;
 
 	u.bio = S("bad \xff\xfe bytes");
-	j = render_user(&u, &p, CONNECTION_NONE);
+	j = user_json(&u, &p, CONNECTION_NONE);
 	cr_assert(json_is_string(json_object_get(j, "bio")));
 	cr_expect_str_eq(json_string_value(json_object_get(j, "bio")), "");
 	text = json_dumps(j, JSON_COMPACT);
@@ -553,15 +632,13 @@ Test(render_user, invalid_utf8_still_gives_valid_json)
 
 Test(render_page, shape_and_order)
 {
-	struct user u = full_user();
-	struct prefs p = all_on();
-	json_t *results = json_array();
-	json_t *page;
+	struct user u[2] = {full_user(), full_user()};
+	json_t *page, *results;
 	static const char *const page_keys[] = {"count", "next", "previous", "results"};
 
-	json_array_append_new(results, render_user(&u, &p, CONNECTION_NONE));
-	page = render_page(3, "http://h/api/v2/user/1/followings/?limit=1&offset=2",
-	    "http://h/api/v2/user/1/followings/?limit=1", results);
+	u[1].id = 99;
+	page = page_json(3, "http://h/api/v2/user/1/followings/?limit=1&offset=2",
+	    "http://h/api/v2/user/1/followings/?limit=1", u, 2, NULL, NULL);
 	expect_keys(page, page_keys, 4, "page");
 	cr_expect(json_is_integer(json_object_get(page, "count")));
 	cr_expect_eq(json_integer_value(json_object_get(page, "count")), 3);
@@ -569,15 +646,18 @@ Test(render_page, shape_and_order)
 	    "http://h/api/v2/user/1/followings/?limit=1&offset=2");
 	cr_expect_str_eq(json_string_value(json_object_get(page, "previous")),
 	    "http://h/api/v2/user/1/followings/?limit=1");
-	cr_expect_eq(json_object_get(page, "results"), results, "results not the array passed");
-	cr_expect_eq(json_array_size(json_object_get(page, "results")), 1);
-	/* The page took the caller's reference: one decref frees everything. */
+	results = json_object_get(page, "results");
+	cr_assert_eq(json_array_size(results), 2);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(results, 0), "id")), 17);
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(results, 1), "id")), 99);
+	expect_keys(json_array_get(results, 1), user_keys, NUSER_KEYS, "second user");
+	cr_expect_eq(json_array_size(json_object_get(json_array_get(results, 1), "tags")), 0);
 	json_decref(page);
 }
 
 Test(render_page, null_links_golden)
 {
-	json_t *page = render_page(0, NULL, NULL, json_array());
+	json_t *page = page_json(0, NULL, NULL, NULL, 0, NULL, NULL);
 
 	expect_dump(page, "{\"count\":0,\"next\":null,\"previous\":null,\"results\":[]}");
 	json_decref(page);
@@ -585,9 +665,37 @@ Test(render_page, null_links_golden)
 
 Test(render_page, big_count)
 {
-	json_t *page = render_page(INT64_MAX, NULL, "http://h/x?limit=20", json_array());
+	json_t *page = page_json(INT64_MAX, NULL, "http://h/x?limit=20", NULL, 0, NULL, NULL);
 
 	expect_dump(page, "{\"count\":9223372036854775807,\"next\":null,"
 	                  "\"previous\":\"http://h/x?limit=20\",\"results\":[]}");
 	json_decref(page);
+}
+
+/* The page is written directly: its bytes must be what jansson would dump. */
+Test(render_page, bytes_equal_jansson_dump)
+{
+	struct user u = full_user();
+	struct tag t[2] = {tag_of(4, "b\"q\\x\n"), tag_of(2, "a\x01\xc3\xa9\xf0\x9f\x98\x80")};
+	struct prefs p = all_on();
+	struct page_writer w;
+	struct buf b = {0};
+	json_t *j;
+	char *dumped;
+
+	u.bio = S("line\nbreak \"quoted\" back\\slash \x1f \x7f /");
+	render_page_begin(&w, &b, &p, 1, "http://h/?a=\"", NULL);
+	render_page_user(&w, &u, CONNECTION_FOLLOWED);
+	render_page_tag(&w, &t[0]);
+	render_page_tag(&w, &t[1]);
+	render_page_end(&w);
+	render_page_free(&w);
+	j = parse(&b);
+	dumped = json_dumps(j, JSON_COMPACT);
+	cr_expect_eq(strlen(dumped), b.len);
+	cr_expect(memcmp(dumped, b.data, b.len) == 0, "\nwritten: %.*s\n dumped: %s", (int)b.len,
+	    b.data, dumped);
+	free(dumped);
+	json_decref(j);
+	buf_free(&b);
 }
