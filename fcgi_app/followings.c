@@ -174,12 +174,7 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	} else if (viewer == fr->subject) {
 		m = total;
 	} else {
-		bool viewer_shorter = ctx.viewer_followings <= ctx.subject_followings;
-
-		rc = store_count_common(app->store, viewer_shorter ? viewer : fr->subject,
-		    viewer_shorter ? fr->subject : viewer, &m);
-		if (rc != STORE_OK)
-			return rc;
+		m = ctx.common;
 	}
 	count = fr->params.mutual == MUTUAL_ONLY ? m
 	    : fr->params.mutual == MUTUAL_NONE ? total - m : total;

@@ -13,7 +13,6 @@ enum stmt_id {
 	STMT_PREFS,
 	STMT_CONTEXT_BY_ID,
 	STMT_CONTEXT_BY_TOKEN,
-	STMT_COUNT_COMMON,
 	STMT_PAGE_PLAIN,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
@@ -26,21 +25,30 @@ enum stmt_id {
 	"        ('content_availability', 'follow_enabled', 'post_type_enabled'))" \
 	"    OR (section = 'addons' AND name = 'polls_enabled')"
 
-/* The subject and the viewer in one round trip; a missing row reads NULL. */
+/*
+ * The subject, the viewer and how many users both follow, in one round
+ * trip; a missing row reads NULL.  The count is an intersection driven from
+ * the shorter of the two lists (an index range) probing the other (its
+ * unique key), so it costs O(min(N)) whoever follows more; CASE evaluates
+ * only the subquery it picks.
+ */
+#define COMMON_COUNT(a, b) \
+	"(SELECT COUNT(*) FROM follows fa" \
+	"   STRAIGHT_JOIN follows fb ON fb.follower_id = " b " AND fb.followed_id = fa.followed_id" \
+	"  WHERE fa.follower_id = " a " AND fa.followed_deleted = 0)"
+
 #define CONTEXT_SQL(viewer_join) \
 	"SELECT x.id, x.deleted, COALESCE(cx.followings, 0)," \
-	"       v.id, v.deleted, COALESCE(cv.followings, 0)" \
+	"       v.id, v.deleted, COALESCE(cv.followings, 0)," \
+	"       CASE WHEN v.id IS NULL OR x.id IS NULL OR v.id = x.id THEN 0" \
+	"            WHEN COALESCE(cv.followings, 0) <= COALESCE(cx.followings, 0)" \
+	"            THEN " COMMON_COUNT("v.id", "x.id") \
+	"            ELSE " COMMON_COUNT("x.id", "v.id") " END" \
 	"  FROM (SELECT 1 AS one) AS d" \
 	"  LEFT JOIN users x ON x.id = ?" \
 	"  LEFT JOIN follow_counters cx ON cx.user_id = x.id" \
 	viewer_join \
 	"  LEFT JOIN follow_counters cv ON cv.user_id = v.id"
-
-/* Edges of both lists to the same visible user, from a's side. */
-#define COUNT_COMMON_SQL \
-	"SELECT COUNT(*) FROM follows a" \
-	"  STRAIGHT_JOIN follows b ON b.follower_id = ? AND b.followed_id = a.followed_id" \
-	" WHERE a.follower_id = ? AND a.followed_deleted = 0"
 
 /*
  * A page is a derived table of at most `limit` edges, taken from the
@@ -100,7 +108,6 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(
 	    "  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
 	    "  LEFT JOIN users v ON v.id = k.user_id"),
-	[STMT_COUNT_COMMON] = COUNT_COMMON_SQL,
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES_BY_VIEWER " UNION ALL " REST_EDGES),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES_BY_SUBJECT " UNION ALL " REST_EDGES),
@@ -140,12 +147,13 @@ static const enum col_type page_cols[PC_COUNT] = {
 };
 
 static const enum col_type prefs_cols[] = {COL_STR, COL_STR, COL_STR};
-static const enum col_type context_cols[] = {COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT};
-static const enum col_type count_cols[] = {COL_INT};
+static const enum col_type context_cols[] = {
+	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
+};
 
 struct store {
 	struct db *db;
-	struct dbrow prefs_row, context_row, count_row, page_row;
+	struct dbrow prefs_row, context_row, page_row;
 };
 
 struct store *
@@ -156,7 +164,6 @@ store_new(const struct conf *conf)
 	s->db = db_new(conf, store_sql, STMT_COUNT);
 	dbrow_init(&s->prefs_row, prefs_cols, sizeof(prefs_cols) / sizeof(prefs_cols[0]));
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
-	dbrow_init(&s->count_row, count_cols, 1);
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
 	return s;
 }
@@ -169,7 +176,6 @@ store_free(struct store *s)
 	db_free(s->db);
 	dbrow_free(&s->prefs_row);
 	dbrow_free(&s->context_row);
-	dbrow_free(&s->count_row);
 	dbrow_free(&s->page_row);
 	free(s);
 }
@@ -263,34 +269,11 @@ store_load_context(struct store *s, int64_t subject_id, const struct auth_creden
 		out->viewer_valid = !dbrow_null(row, 3) && dbrow_int(row, 4) == 0;
 		out->viewer_id = dbrow_int(row, 3);
 		out->viewer_followings = dbrow_int(row, 5);
+		out->common = dbrow_int(row, 6);
 	}
 	if (f < 0)
 		return fail(s, stmt, "context");
 	return finish(s, stmt, row, "context");
-}
-
-enum store_rc
-store_count_common(struct store *s, int64_t a, int64_t b, int64_t *out)
-{
-	MYSQL_STMT *stmt = db_stmt(s->db, STMT_COUNT_COMMON);
-	struct dbrow *row = &s->count_row;
-	MYSQL_BIND bind[2];
-	struct dbparam p;
-	long long va = a, vb = b;
-	enum store_rc rc;
-	int f;
-
-	dbparam_init(&p, bind, NULL, 2);
-	dbparam_int(&p, &vb);
-	dbparam_int(&p, &va);
-	if ((rc = execute(s, stmt, bind, row, "count common")) != STORE_OK)
-		return rc;
-	*out = 0;
-	if ((f = dbrow_fetch(row, stmt)) == 1)
-		*out = dbrow_int(row, 0);
-	if (f < 0)
-		return fail(s, stmt, "count common");
-	return finish(s, stmt, row, "count common");
 }
 
 static struct str

@@ -5,8 +5,9 @@
  *   prefs      4 primary-key lookups on `preferences`;
  *   context    primary-key lookups: the subject, its counters, the viewer
  *              (by id, or through the unique token checksum), its counters;
- *   mutual     |intersection of two follow lists|, driven from the shorter
- *              list (index range) probing the other (unique key): O(min N);
+ *              and |intersection of the two follow lists|, driven from the
+ *              shorter list (index range) probing the other (unique key):
+ *              O(min N);
  *   page       an index-only range of `ix_follows_page` walked newest first
  *              (OFFSET skips index entries, not rows), then primary-key
  *              lookups for the page's users, counters and tags only.
@@ -43,14 +44,12 @@ struct store_context {
 	bool viewer_valid;		/* credential names an existing, live user */
 	int64_t viewer_id;
 	int64_t viewer_followings;
+	int64_t common;			/* users both follow (0 without a viewer or when the same) */
 };
 
 /* cred is AUTH_NONE, AUTH_JWT or AUTH_OPAQUE. */
 enum store_rc store_load_context(struct store *s, int64_t subject_id,
     const struct auth_credential *cred, struct store_context *out);
-
-/* How many users both a and b follow (visible ones); a should have the shorter list. */
-enum store_rc store_count_common(struct store *s, int64_t a, int64_t b, int64_t *out);
 
 enum page_query {
 	PAGE_PLAIN,		/* the subject's list, one segment */
