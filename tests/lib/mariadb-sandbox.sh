@@ -5,7 +5,8 @@
 #   mariadb-sandbox.sh stop DIR     stop the server started in DIR
 #   mariadb-sandbox.sh sql DIR ...  run the mariadb client on it (args passed on)
 #
-# The socket is DIR/mysqld.sock; the root account authenticates over the
+# SANDBOX_BUFFER_POOL (default 256M) and SANDBOX_EXTRA_ARGS (more mariadbd
+# options) tune the server.  The socket is DIR/mysqld.sock; the root account authenticates over the
 # socket with no password (unix_socket plugin off, empty password), which is
 # fine for a server that listens on no network port.
 set -euo pipefail
@@ -35,7 +36,7 @@ start)
 		--innodb-buffer-pool-size="${SANDBOX_BUFFER_POOL:-256M}" \
 		--innodb-flush-log-at-trx-commit=2 --skip-log-bin \
 		--max-connections=500 --performance-schema=OFF \
-		>/dev/null 2>&1 &
+		${SANDBOX_EXTRA_ARGS:-} >/dev/null 2>&1 &
 	for _ in $(seq 1 300); do
 		if mariadb --no-defaults -S "$sock" -uroot -e 'SELECT 1' >/dev/null 2>&1; then
 			exit 0
