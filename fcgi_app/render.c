@@ -330,7 +330,8 @@ close_user(struct page_writer *w)
 {
 	if (!w->user_open)
 		return;
-	qsort(w->tags, w->ntags, sizeof(*w->tags), cmp_tag_slot);
+	if (w->ntags > 1)	/* qsort(NULL, 0) is undefined behaviour */
+		qsort(w->tags, w->ntags, sizeof(*w->tags), cmp_tag_slot);
 	buf_add(w->out, "[", 1);
 	for (size_t i = 0; i < w->ntags; i++) {
 		if (i > 0)

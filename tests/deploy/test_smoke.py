@@ -1,0 +1,137 @@
+"""HTTP smoke suite run behind each front end by tests/deploy/run.sh.
+
+The same checks run against nginx + the program's own pool (--listen),
+lighttpd (bin-path, max-procs 2), Apache + mod_fcgid and spawn-fcgi + nginx:
+statuses 200/301/400/401/404/405, HEAD, one full paging walk compared with
+the order computed from the contract tables, and credentials (401 for a bad
+token, 200 as the viewer with a JWT and with an opaque token).
+
+Environment (set by run.sh):
+    DEPLOY_FRONT           name of the front end (for messages)
+    FOLLOWINGS_PORT        its port on 127.0.0.1
+    FOLLOWINGS_DB_SOCKET, FOLLOWINGS_DB_NAME, FOLLOWINGS_JWT_SECRET
+                           read by tests/integration/support.py (reused here:
+                           curl wrapper, expected order, JWT minting)
+"""
+
+import os
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+
+import support as s  # noqa: E402  (tests/integration/support.py)
+from support import http, assert_error, assert_page, assert_field_errors, ids  # noqa: E402
+
+FRONT = os.environ.get("DEPLOY_FRONT", "?")
+ORIGIN = f"http://127.0.0.1:{s.PORT}"
+P = s.followings_path(s.PAGER)
+WALK = s.followings_path(s.WALKER)
+
+
+def _check_env():
+    missing = [v for v in ("FOLLOWINGS_PORT", "FOLLOWINGS_DB_SOCKET", "FOLLOWINGS_DB_NAME",
+                           "FOLLOWINGS_JWT_SECRET") if not os.environ.get(v)]
+    if missing:
+        pytest.exit(f"run tests/deploy/run.sh (missing: {', '.join(missing)})", returncode=2)
+
+
+_check_env()
+
+
+def test_200_list():
+    resp = http(P)
+    body = assert_page(resp)
+    assert ids(body) == s.PAGER_FOLLOWINGS, resp
+    assert body["count"] == 5 and body["next"] is None and body["previous"] is None
+    assert resp.header("Content-Length") == str(len(resp.body)), resp
+
+
+def test_200_links_use_front_end_host_and_port():
+    body = assert_page(http(P + "?limit=2"))
+    assert body["next"] == f"{ORIGIN}{P}?limit=2&offset=2", body
+    body = assert_page(http(P + "?limit=2&offset=2"))
+    assert body["previous"] == f"{ORIGIN}{P}?limit=2", body
+
+
+def test_301_keeps_host_port_and_query():
+    resp = http("/api/v2/user/20/followings?limit=2")
+    assert resp.status == 301, resp
+    assert resp.header("Location") == f"{ORIGIN}{P}?limit=2", resp
+    assert resp.body == b"", resp
+
+
+def test_400_field_error():
+    assert_field_errors(http(P + "?limit=abc"), ["limit"])
+
+
+def test_401_bad_token():
+    assert_error(http(P, headers=s.bearer("no-such-token")), 401, "authentication_failed")
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v2/user/abc/followings/",
+    "/api/v2/user/20/followers/",
+    s.followings_path(s.MISSING_USER),
+])
+def test_404(path):
+    assert_error(http(path), 404, "not_found")
+
+
+def test_405():
+    resp = http(P, method="POST", data="x=1")
+    assert_error(resp, 405, "method_not_allowed")
+
+
+@pytest.mark.parametrize("path,headers", [
+    (P, ()),
+    (P + "?limit=abc", ()),
+    (P, ("Authorization: Bearer no-such-token",)),
+])
+def test_head_is_get_without_body(path, headers):
+    g = http(path, headers=list(headers))
+    h = http(path, method="HEAD", headers=list(headers))
+    assert h.status == g.status, (g, h)
+    for name in ("Content-Type", "WWW-Authenticate"):
+        assert h.header(name) == g.header(name), (name, g, h)
+    # The service announces the GET's length on HEAD; a front end may drop
+    # the header on HEAD, but must not announce another length.
+    cl = h.header("Content-Length")
+    assert cl is None or cl == str(len(g.body)), (g, h)
+    assert h.body == b""
+
+
+@pytest.mark.parametrize("kind", ["jwt", "opaque"])
+def test_credentials_reach_the_service(kind):
+    """Authorization gets through the front end: as the viewer (101) the
+    walker's list has 20 mutual users; anonymously it has none."""
+    headers = s.bearer(s.jwt_for(s.VIEWER)) if kind == "jwt" else s.bearer(s.OPAQUE_VALID)
+    assert assert_page(http(WALK + "?mutual=1&limit=1", headers=headers))["count"] == 20
+    assert assert_page(http(WALK + "?mutual=1&limit=1"))["count"] == 0
+
+
+def test_full_paging_walk():
+    """Every page of the walker's list as the viewer, following next links
+    (which must point at this front end), then back with previous."""
+    headers = s.bearer(s.jwt_for(s.VIEWER))
+    expected = s.expected_order(s.WALKER, s.VIEWER)
+    body = assert_page(http(WALK + "?limit=7", headers=headers))
+    pages = [body]
+    seen = ids(body)
+    while body["next"]:
+        assert body["next"].startswith(ORIGIN + WALK + "?"), body["next"]
+        assert len(pages) < 20, "too many pages"
+        body = assert_page(s.get_url(body["next"], headers=headers))
+        assert body["count"] == len(expected)
+        pages.append(body)
+        seen += ids(body)
+    assert seen == expected, f"{FRONT}: walk order differs"
+    assert len(pages) == (len(expected) + 6) // 7
+    back = []
+    while body["previous"]:
+        assert body["previous"].startswith(ORIGIN + WALK + "?"), body["previous"]
+        body = assert_page(s.get_url(body["previous"], headers=headers))
+        back.insert(0, ids(body))
+    assert back == [ids(p) for p in pages[:-1]]
