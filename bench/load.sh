@@ -138,7 +138,7 @@ t_idx=$(date +%s.%N)
 INDEX_S=$(since "$t_idx")
 log "indexes took ${INDEX_S}s"
 
-step "computing followed_deleted and follow_counters"
+step "computing followed_deleted, follow_counters and follow_day_counts"
 t_cnt=$(date +%s.%N)
 qdb <<'SQL'
 UPDATE users u JOIN follows f ON f.followed_id = u.id
@@ -152,12 +152,15 @@ SELECT u.id, COALESCE(o.c, 0), COALESCE(i.c, 0)
   LEFT JOIN (SELECT f.followed_id AS id, COUNT(*) AS c FROM follows f
                JOIN users a ON a.id = f.follower_id
               WHERE a.deleted = 0 GROUP BY f.followed_id) i ON i.id = u.id;
+INSERT INTO follow_day_counts (follower_id, day, visible)
+SELECT follower_id, DATE(created_at), COUNT(*) FROM follows
+ WHERE followed_deleted = 0 GROUP BY follower_id, DATE(created_at);
 SQL
 COUNTERS_S=$(since "$t_cnt")
 
 step "recreating triggers"
 qdb <"$DS_DIR/triggers.sql"
-qdb -e "ANALYZE TABLE users, follows, follow_counters, tags, user_tags, access_tokens, preferences" >/dev/null
+qdb -e "ANALYZE TABLE users, follows, follow_counters, follow_day_counts, tags, user_tags, access_tokens, preferences" >/dev/null
 LOAD_S=$(since "$t")
 
 # ---------------------------------------------------------------- verify

@@ -11,6 +11,10 @@
 --   follow_counters           followings/followers per user, counting only
 --                             edges whose other end is not soft-deleted, so
 --                             `count` never scans a follow list;
+--   follow_day_counts         visible followings per user and day of
+--                             created_at, so a deep OFFSET finds its day by
+--                             summing a few hundred rows, then walks only
+--                             that day's edges;
 --   triggers                  keep both right after INSERT/UPDATE/DELETE on
 --                             follows and UPDATE/DELETE on users.
 --
@@ -123,6 +127,16 @@ CREATE TABLE follow_counters (
   PRIMARY KEY (user_id)
 ) ENGINE=InnoDB;
 
+-- Visible edges (followed user not soft-deleted) per follower and UTC day
+-- of created_at.  A page at a deep offset sums these newest day first to
+-- find the day that holds the offset, then skips only within it.
+CREATE TABLE follow_day_counts (
+  follower_id BIGINT UNSIGNED NOT NULL,
+  day         DATE            NOT NULL,
+  visible     INT             NOT NULL DEFAULT 0,
+  PRIMARY KEY (follower_id, day)
+) ENGINE=InnoDB;
+
 DELIMITER //
 
 -- A new edge starts with the followed user's current deleted flag, and counts
@@ -137,6 +151,9 @@ BEGIN
   IF NEW.followed_deleted = 0 THEN
     INSERT INTO follow_counters (user_id, followings) VALUES (NEW.follower_id, 1)
       ON DUPLICATE KEY UPDATE followings = followings + 1;
+    INSERT INTO follow_day_counts (follower_id, day, visible)
+      VALUES (NEW.follower_id, DATE(NEW.created_at), 1)
+      ON DUPLICATE KEY UPDATE visible = visible + 1;
   END IF;
   IF COALESCE((SELECT deleted FROM users WHERE id = NEW.follower_id), 0) = 0 THEN
     INSERT INTO follow_counters (user_id, followers) VALUES (NEW.followed_id, 1)
@@ -148,6 +165,8 @@ CREATE TRIGGER trg_follows_ad AFTER DELETE ON follows FOR EACH ROW
 BEGIN
   IF OLD.followed_deleted = 0 THEN
     UPDATE follow_counters SET followings = followings - 1 WHERE user_id = OLD.follower_id;
+    UPDATE follow_day_counts SET visible = visible - 1
+     WHERE follower_id = OLD.follower_id AND day = DATE(OLD.created_at);
   END IF;
   IF COALESCE((SELECT deleted FROM users WHERE id = OLD.follower_id), 0) = 0 THEN
     UPDATE follow_counters SET followers = followers - 1 WHERE user_id = OLD.followed_id;
@@ -182,6 +201,20 @@ BEGIN
     IF COALESCE((SELECT deleted FROM users WHERE id = NEW.follower_id), 0) = 0 THEN
       INSERT INTO follow_counters (user_id, followers) VALUES (NEW.followed_id, 1)
         ON DUPLICATE KEY UPDATE followers = followers + 1;
+    END IF;
+  END IF;
+  -- The day counts follow the edge's owner, day and visibility, whichever
+  -- changed (the users trigger flips visibility through here).
+  IF NEW.follower_id <> OLD.follower_id OR DATE(NEW.created_at) <> DATE(OLD.created_at)
+     OR NEW.followed_deleted <> OLD.followed_deleted THEN
+    IF OLD.followed_deleted = 0 THEN
+      UPDATE follow_day_counts SET visible = visible - 1
+       WHERE follower_id = OLD.follower_id AND day = DATE(OLD.created_at);
+    END IF;
+    IF NEW.followed_deleted = 0 THEN
+      INSERT INTO follow_day_counts (follower_id, day, visible)
+        VALUES (NEW.follower_id, DATE(NEW.created_at), 1)
+        ON DUPLICATE KEY UPDATE visible = visible + 1;
     END IF;
   END IF;
 END//
@@ -220,6 +253,7 @@ END//
 CREATE TRIGGER trg_users_ad AFTER DELETE ON users FOR EACH ROW
 BEGIN
   DELETE FROM follow_counters WHERE user_id = OLD.id;
+  DELETE FROM follow_day_counts WHERE follower_id = OLD.id;
 END//
 
 DELIMITER ;

@@ -23,6 +23,7 @@ conf_defaults(struct conf *c)
 	c->db_write_timeout = 5;
 	c->limit_default = 20;
 	c->limit_max = 100;
+	c->deep_offset = 1000;
 	c->prefs_cache_ttl = 5;
 	c->retry_after = 5;
 	c->socket_mode = 0660;
@@ -159,6 +160,12 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		if (parse_int64(value, strlen(value), &v) != 0 || v < 1 || v > 100000)
 			return fail(err, errlen, "%s must be an integer from 1 to 100000", key);
 		*(key[6] == 'd' ? &c->limit_default : &c->limit_max) = v;
+	} else if (strcmp(key, "deep_offset") == 0) {
+		int64_t v;
+
+		if (parse_int64(value, strlen(value), &v) != 0 || v < 0)
+			return fail(err, errlen, "deep_offset must be an integer >= 0");
+		c->deep_offset = v;
 	} else if (strcmp(key, "base_url") == 0)
 		return set_base_url(c, value, err, errlen);
 	else if (strcmp(key, "prefs_cache_ttl") == 0)

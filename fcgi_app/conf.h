@@ -31,6 +31,9 @@ struct conf {
 	int64_t limit_max;
 	char *base_url;		/* "scheme://host[:port][/prefix]" or NULL */
 
+	/* From this offset on, a page finds its day through the day counts (0: never). */
+	int64_t deep_offset;
+
 	/* Community preferences are re-read after this many seconds. */
 	unsigned prefs_cache_ttl;
 	/* Seconds announced in Retry-After on 503. */

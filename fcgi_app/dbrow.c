@@ -130,3 +130,13 @@ dbparam_str(struct dbparam *p, const char *s, size_t len)
 	b->buffer_length = len;
 	b->length = &p->lengths[p->used - 1];
 }
+
+void
+dbparam_date(struct dbparam *p, const MYSQL_TIME *t)
+{
+	MYSQL_BIND *b = &p->bind[p->used++];
+
+	b->buffer_type = MYSQL_TYPE_DATE;
+	b->buffer = (void *)t;
+	b->buffer_length = sizeof(*t);
+}

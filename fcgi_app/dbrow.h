@@ -52,7 +52,7 @@ static inline const char *dbrow_str(const struct dbrow *r, size_t i) { return r-
 static inline size_t dbrow_len(const struct dbrow *r, size_t i) { return r->cols[i].is_null ? 0 : r->cols[i].len; }
 static inline const MYSQL_TIME *dbrow_time(const struct dbrow *r, size_t i) { return r->cols[i].is_null ? NULL : &r->cols[i].t; }
 
-/* Statement parameters: signed or unsigned 64-bit integers and strings. */
+/* Statement parameters: signed 64-bit integers, strings and dates. */
 struct dbparam {
 	MYSQL_BIND *bind;
 	size_t n, used;
@@ -62,5 +62,6 @@ struct dbparam {
 void dbparam_init(struct dbparam *p, MYSQL_BIND *bind, unsigned long *lengths, size_t n);
 void dbparam_int(struct dbparam *p, const long long *v);
 void dbparam_str(struct dbparam *p, const char *s, size_t len);
+void dbparam_date(struct dbparam *p, const MYSQL_TIME *t);
 
 #endif

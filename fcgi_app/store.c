@@ -13,7 +13,9 @@ enum stmt_id {
 	STMT_PREFS,
 	STMT_CONTEXT_BY_ID,
 	STMT_CONTEXT_BY_TOKEN,
+	STMT_DAY_SEEK,
 	STMT_PAGE_PLAIN,
+	STMT_PAGE_PLAIN_BEFORE,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
 	STMT_COUNT
@@ -84,6 +86,24 @@ enum stmt_id {
 	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
 	" WHERE x.follower_id = ? AND x.followed_deleted = 0" EDGE_ORDER
 
+/* The same from the end of a day on: the index range starts there. */
+#define PLAIN_EDGES_BEFORE \
+	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
+	" WHERE x.follower_id = ? AND x.followed_deleted = 0" \
+	"   AND x.created_at < CAST(? AS DATE) + INTERVAL 1 DAY" EDGE_ORDER
+
+/*
+ * The day holding position ? (0-based, newest first) of a list, and how
+ * many visible edges come before that day: a running sum over the list's
+ * day counts (one row per day with follows), newest day first.
+ */
+#define DAY_SEEK_SQL \
+	"SELECT day, before_n FROM (" \
+	"  SELECT day, visible, SUM(visible) OVER (ORDER BY day DESC" \
+	"           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - visible AS before_n" \
+	"    FROM follow_day_counts WHERE follower_id = ?) AS s" \
+	" WHERE before_n + visible > ? ORDER BY day DESC LIMIT 1"
+
 /* The rest: the subject's edges to users the viewer does not follow. */
 #define REST_EDGES \
 	"(SELECT 1 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
@@ -108,7 +128,9 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(
 	    "  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
 	    "  LEFT JOIN users v ON v.id = k.user_id"),
+	[STMT_DAY_SEEK] = DAY_SEEK_SQL,
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
+	[STMT_PAGE_PLAIN_BEFORE] = PAGE_SQL(PLAIN_EDGES_BEFORE),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES_BY_VIEWER " UNION ALL " REST_EDGES),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES_BY_SUBJECT " UNION ALL " REST_EDGES),
 };
@@ -147,13 +169,14 @@ static const enum col_type page_cols[PC_COUNT] = {
 };
 
 static const enum col_type prefs_cols[] = {COL_STR, COL_STR, COL_STR};
+static const enum col_type seek_cols[] = {COL_TIME, COL_INT};
 static const enum col_type context_cols[] = {
 	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
 };
 
 struct store {
 	struct db *db;
-	struct dbrow prefs_row, context_row, page_row;
+	struct dbrow prefs_row, context_row, seek_row, page_row;
 };
 
 struct store *
@@ -164,6 +187,7 @@ store_new(const struct conf *conf)
 	s->db = db_new(conf, store_sql, STMT_COUNT);
 	dbrow_init(&s->prefs_row, prefs_cols, sizeof(prefs_cols) / sizeof(prefs_cols[0]));
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
+	dbrow_init(&s->seek_row, seek_cols, 2);
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
 	return s;
 }
@@ -176,6 +200,7 @@ store_free(struct store *s)
 	db_free(s->db);
 	dbrow_free(&s->prefs_row);
 	dbrow_free(&s->context_row);
+	dbrow_free(&s->seek_row);
 	dbrow_free(&s->page_row);
 	free(s);
 }
@@ -276,6 +301,35 @@ store_load_context(struct store *s, int64_t subject_id, const struct auth_creden
 	return finish(s, stmt, row, "context");
 }
 
+enum store_rc
+store_seek_day(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
+{
+	MYSQL_STMT *stmt = db_stmt(s->db, STMT_DAY_SEEK);
+	struct dbrow *row = &s->seek_row;
+	MYSQL_BIND bind[2];
+	struct dbparam p;
+	long long f = follower, o = offset;
+	enum store_rc rc;
+	int r;
+
+	dbparam_init(&p, bind, NULL, 2);
+	dbparam_int(&p, &f);
+	dbparam_int(&p, &o);
+	if ((rc = execute(s, stmt, bind, row, "day seek")) != STORE_OK)
+		return rc;
+	out->found = false;
+	if ((r = dbrow_fetch(row, stmt)) == 1 && !dbrow_null(row, 0)) {
+		const MYSQL_TIME *t = dbrow_time(row, 0);
+
+		out->found = true;
+		out->day = (struct timestamp){(int)t->year, (int)t->month, (int)t->day, 0, 0, 0, 0};
+		out->before = dbrow_int(row, 1);
+	}
+	if (r < 0)
+		return fail(s, stmt, "day seek");
+	return finish(s, stmt, row, "day seek");
+}
+
 static struct str
 col_str(const struct dbrow *row, size_t i)
 {
@@ -349,9 +403,11 @@ store_fetch_page(struct store *s, const struct page_plan *plan, const struct pag
 		[PAGE_SPLIT_BY_VIEWER] = STMT_PAGE_SPLIT_BY_VIEWER,
 		[PAGE_SPLIT_BY_SUBJECT] = STMT_PAGE_SPLIT_BY_SUBJECT,
 	};
-	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->query]);
+	bool before = plan->query == PAGE_PLAIN && plan->before_day;
+	MYSQL_STMT *stmt = db_stmt(s->db, before ? STMT_PAGE_PLAIN_BEFORE : stmt_of[plan->query]);
 	struct dbrow *row = &s->page_row;
 	MYSQL_BIND bind[8];
+	MYSQL_TIME day;
 	struct dbparam p;
 	long long subject = plan->subject, viewer = plan->viewer, seg = plan->plain_segment;
 	long long ml = plan->mutual_limit, mo = plan->mutual_offset;
@@ -364,6 +420,14 @@ store_fetch_page(struct store *s, const struct page_plan *plan, const struct pag
 	if (plan->query == PAGE_PLAIN) {
 		dbparam_int(&p, &seg);
 		dbparam_int(&p, &subject);
+		if (before) {
+			memset(&day, 0, sizeof(day));
+			day.year = (unsigned)plan->day.year;
+			day.month = (unsigned)plan->day.month;
+			day.day = (unsigned)plan->day.day;
+			day.time_type = MYSQL_TIMESTAMP_DATE;
+			dbparam_date(&p, &day);
+		}
 		dbparam_int(&p, &rl);
 		dbparam_int(&p, &ro);
 	} else {

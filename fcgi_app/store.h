@@ -10,7 +10,10 @@
  *              O(min N);
  *   page       an index-only range of `ix_follows_page` walked newest first
  *              (OFFSET skips index entries, not rows), then primary-key
- *              lookups for the page's users, counters and tags only.
+ *              lookups for the page's users, counters and tags only;
+ *   day seek   for a deep offset: a running sum over the list's per-day
+ *              counts (one row per day), so the page starts at the right
+ *              day and skips only within it.
  *
  * Every function returns STORE_OK, STORE_LOST (the connection was lost: one
  * retry on a new connection is worth it) or STORE_ERROR (logged).
@@ -64,6 +67,9 @@ enum page_query {
  */
 struct page_plan {
 	enum page_query query;
+	/* PAGE_PLAIN only: start at the end of `day` (rest_offset counts from there). */
+	bool before_day;
+	struct timestamp day;
 	int64_t subject;
 	int64_t viewer;
 	int64_t mutual_offset, mutual_limit;
@@ -78,6 +84,16 @@ struct page_sink {
 	/* One visible tag of the user last passed to user(), by tag id. */
 	void (*tag)(void *arg, const struct tag *t);
 };
+
+struct store_day {
+	bool found;
+	struct timestamp day;	/* the day holding the offset */
+	int64_t before;		/* visible edges on later days */
+};
+
+/* Where position `offset` of follower's visible list lies (store_day.found false: past the end). */
+enum store_rc store_seek_day(struct store *s, int64_t follower, int64_t offset,
+    struct store_day *out);
 
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);

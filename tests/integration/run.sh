@@ -172,6 +172,8 @@ db_read_timeout = 2
 db_write_timeout = 2
 jwt_secret = $jwt_secret
 prefs_cache_ttl = 1
+# Low, so that the paging walks also take the day-count path of deep pages.
+deep_offset = 5
 EOF
 
 # The second instance: secret from a file, public base URL, other limits.

@@ -82,6 +82,31 @@ Test(conf, defaults)
 	cr_expect_null(conf.db_user);
 	cr_expect_null(conf.db_socket);
 	cr_expect_null(conf.db_host);
+	cr_expect_eq(conf.deep_offset, 1000);
+	cr_expect_eq(conf.max_requests, 10000);
+	cr_expect_eq(conf.shutdown_timeout, 10);
+	cr_expect_eq(conf.workers, 0);
+	cr_expect_null(conf.user);
+	cr_expect_null(conf.pid_file);
+}
+
+Test(conf, process_and_paging_keys)
+{
+	cr_assert_eq(conf_set(&conf, "deep_offset", "0", err, sizeof(err)), 0);
+	cr_expect_eq(conf.deep_offset, 0);
+	cr_expect_neq(conf_set(&conf, "deep_offset", "-1", err, sizeof(err)), 0);
+	cr_expect_neq(conf_set(&conf, "deep_offset", "x", err, sizeof(err)), 0);
+	cr_assert_eq(conf_set(&conf, "workers", "12", err, sizeof(err)), 0);
+	cr_expect_eq(conf.workers, 12);
+	cr_expect_neq(conf_set(&conf, "workers", "5000", err, sizeof(err)), 0);
+	cr_assert_eq(conf_set(&conf, "max_requests", "0", err, sizeof(err)), 0);
+	cr_expect_eq(conf.max_requests, 0);
+	cr_expect_neq(conf_set(&conf, "max_requests", "-3", err, sizeof(err)), 0);
+	cr_expect_neq(conf_set(&conf, "shutdown_timeout", "0", err, sizeof(err)), 0);
+	cr_assert_eq(conf_set(&conf, "user", "nobody", err, sizeof(err)), 0);
+	cr_expect_str_eq(conf.user, "nobody");
+	cr_assert_eq(conf_set(&conf, "pid_file", "/run/x.pid", err, sizeof(err)), 0);
+	cr_expect_str_eq(conf.pid_file, "/run/x.pid");
 }
 
 Test(conf, file_values_override_the_defaults_and_each_other)

@@ -1,0 +1,102 @@
+"""Deep pages (offset >= deep_offset, 5 in this harness) of a whole list
+start at the day that holds the offset, found through follow_day_counts,
+which the triggers keep.  The pages must be exactly the contract's order
+(followings-api.md §2) after every kind of plain-SQL write (§6,
+schema-contract.md), for the anonymous reader and for the owner (everything
+mutual), whatever page size cuts across days."""
+
+import pytest
+
+import support as s
+from support import assert_page, http, ids
+
+OWNER = 700
+FOLLOWED = list(range(701, 741))    # 40 users
+ALL = [OWNER] + FOLLOWED
+
+
+def edge_rows():
+    # Five days, three times a day: many identical created_at values, and
+    # edge ids that do not follow the time order.
+    rows = []
+    for n, uid in enumerate(reversed(FOLLOWED)):
+        day = 10 + n % 5
+        hour = 8 + n % 3
+        rows.append(f"({OWNER}, {uid}, '2024-03-{day:02d} {hour:02d}:00:00')")
+    return rows
+
+
+@pytest.fixture
+def deep_list():
+    s.sql(f"DELETE FROM users WHERE id IN {tuple(ALL)};")
+    s.sql("INSERT INTO users (id, username, date_joined) VALUES "
+          + ", ".join(f"({u}, 'deep{u}', '2024-01-01 00:00:00')" for u in ALL) + ";"
+          "INSERT INTO follows (follower_id, followed_id, created_at) VALUES "
+          + ", ".join(edge_rows()) + ";")
+    yield
+    s.sql(f"DELETE FROM users WHERE id IN {tuple(ALL)};")
+
+
+def walk(limit, headers=()):
+    """Every page of OWNER's list, following offsets, concatenated."""
+    got, offset, count = [], 0, None
+    while True:
+        body = assert_page(http(f"{s.followings_path(OWNER)}?limit={limit}&offset={offset}",
+                                headers=headers))
+        count = body["count"] if count is None else count
+        assert body["count"] == count
+        if not body["results"]:
+            break
+        got += ids(body)
+        offset += limit
+    return got, count
+
+
+def check_everything():
+    expected = s.expected_order(OWNER)
+    day_total = s.sql_ints(f"SELECT COALESCE(SUM(visible), 0) FROM follow_day_counts "
+                           f"WHERE follower_id = {OWNER};")[0]
+    assert day_total == len(expected), "day counts disagree with the list"
+    for limit in (1, 4, 7, 13):
+        got, count = walk(limit)
+        assert count == len(expected)
+        assert got == expected, f"limit {limit}"
+    # Single pages that start deep inside a day, and past the end.
+    for offset in (5, 6, 17, 29, len(expected) - 1, len(expected), len(expected) + 3):
+        body = assert_page(http(f"{s.followings_path(OWNER)}?limit=3&offset={offset}"))
+        assert ids(body) == expected[offset:offset + 3], f"offset {offset}"
+    # The owner reads its own list: the same order, every user "followed".
+    own = s.bearer(s.jwt_for(OWNER))
+    got, _ = walk(6, headers=own)
+    assert got == s.expected_order(OWNER, viewer=OWNER)
+    body = assert_page(http(f"{s.followings_path(OWNER)}?limit=5&offset=11", headers=own))
+    assert all(u["connection_status"] == "followed" for u in body["results"])
+
+
+def test_deep_pages_follow_plain_sql_writes(deep_list):
+    check_everything()
+
+    # soft delete and restore of a user followed in a middle day
+    s.sql(f"UPDATE users SET deleted = 1 WHERE id = {FOLLOWED[17]};")
+    check_everything()
+    s.sql(f"UPDATE users SET deleted = 0 WHERE id = {FOLLOWED[17]};")
+    check_everything()
+
+    # a new follow on an old day, with a time equal to existing ones
+    s.sql(f"DELETE FROM follows WHERE follower_id = {OWNER} AND followed_id = {FOLLOWED[3]};")
+    check_everything()
+    s.sql("INSERT INTO follows (follower_id, followed_id, created_at) VALUES "
+          f"({OWNER}, {FOLLOWED[3]}, '2024-03-11 09:00:00');")
+    check_everything()
+
+    # an edge moved to another day, and one moved to another follower
+    s.sql(f"UPDATE follows SET created_at = '2024-03-20 00:00:00' "
+          f"WHERE follower_id = {OWNER} AND followed_id = {FOLLOWED[30]};")
+    check_everything()
+    s.sql(f"UPDATE follows SET follower_id = {FOLLOWED[0]} "
+          f"WHERE follower_id = {OWNER} AND followed_id = {FOLLOWED[31]};")
+    check_everything()
+
+    # a followed user hard-deleted (its edges go, the day counts follow)
+    s.sql(f"DELETE FROM users WHERE id = {FOLLOWED[9]};")
+    check_everything()
