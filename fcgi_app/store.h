@@ -11,9 +11,10 @@
  *   page       an index-only range of `ix_follows_page` walked newest first
  *              (OFFSET skips index entries, not rows), then primary-key
  *              lookups for the page's users, counters and tags only;
- *   day seek   for a deep offset: a running sum over the list's per-day
- *              counts (one row per day), so the page starts at the right
- *              day and skips only within it.
+ *   day seek   for a deep offset: the list's per-day counts newest first
+ *              (a primary-key range, one row per day), summed here until
+ *              the offset, so the page starts at the right day and skips
+ *              only within it.
  *
  * Every function returns STORE_OK, STORE_LOST (the connection was lost: one
  * retry on a new connection is worth it) or STORE_ERROR (logged).
