@@ -2,13 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "conf.h"
+#include "log.h"
 #include "params.h"
 
 #define CONF_LINE_MAX 4096
@@ -31,21 +31,6 @@ conf_defaults(struct conf *c)
 	c->shutdown_timeout = 10;
 }
 
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void
 set_string(char **slot, const char *value)
 {
@@ -60,7 +45,7 @@ set_unsigned(unsigned *slot, const char *key, const char *value, unsigned min, u
 	int64_t v;
 
 	if (parse_int64(value, strlen(value), &v) != 0 || v < min || v > max)
-		return fail(err, errlen, "%s must be an integer from %u to %u", key, min, max);
+		return errorf(err, errlen, "%s must be an integer from %u to %u", key, min, max);
 	*slot = (unsigned)v;
 	return 0;
 }
@@ -74,11 +59,11 @@ read_secret_file(const char *path, char **out, size_t *outlen, char *err, size_t
 	size_t n;
 
 	if (f == NULL)
-		return fail(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return errorf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 	n = fread(buf, 1, sizeof(buf), f);
 	if (ferror(f) || !feof(f)) {
 		fclose(f);
-		return fail(err, errlen, "cannot read %s (over %zu bytes?)", path, sizeof(buf) - 1);
+		return errorf(err, errlen, "cannot read %s (over %zu bytes?)", path, sizeof(buf) - 1);
 	}
 	fclose(f);
 	if (n > 0 && buf[n - 1] == '\n')
@@ -109,13 +94,13 @@ set_base_url(struct conf *c, const char *value, char *err, size_t errlen)
 	else if (strncmp(value, "https://", 8) == 0)
 		host = value + 8;
 	else
-		return fail(err, errlen, "base_url must start with http:// or https://");
+		return errorf(err, errlen, "base_url must start with http:// or https://");
 	if (*host == '\0' || *host == '/')
-		return fail(err, errlen, "base_url has no host");
+		return errorf(err, errlen, "base_url has no host");
 	for (const char *p = value; *p; p++) {
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '"'
 		    || *p == '\\')
-			return fail(err, errlen, "base_url may not contain blanks, '?', '#', quotes or backslashes");
+			return errorf(err, errlen, "base_url may not contain blanks, '?', '#', quotes or backslashes");
 	}
 	while (len > 0 && value[len - 1] == '/')
 		len--;
@@ -158,13 +143,13 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		int64_t v;
 
 		if (parse_int64(value, strlen(value), &v) != 0 || v < 1 || v > 100000)
-			return fail(err, errlen, "%s must be an integer from 1 to 100000", key);
+			return errorf(err, errlen, "%s must be an integer from 1 to 100000", key);
 		*(key[6] == 'd' ? &c->limit_default : &c->limit_max) = v;
 	} else if (strcmp(key, "deep_offset") == 0) {
 		int64_t v;
 
 		if (parse_int64(value, strlen(value), &v) != 0 || v < 0)
-			return fail(err, errlen, "deep_offset must be an integer >= 0");
+			return errorf(err, errlen, "deep_offset must be an integer >= 0");
 		c->deep_offset = v;
 	} else if (strcmp(key, "base_url") == 0)
 		return set_base_url(c, value, err, errlen);
@@ -181,12 +166,12 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		errno = 0;
 		m = strtoul(value, &end, 8);
 		if (errno != 0 || end == value || *end != '\0' || m > 0777)
-			return fail(err, errlen, "socket_mode must be an octal mode such as 0660");
+			return errorf(err, errlen, "socket_mode must be an octal mode such as 0660");
 		c->socket_mode = (unsigned)m;
 	} else if (strcmp(key, "log_level") == 0) {
 		if (strcmp(value, "error") != 0 && strcmp(value, "warn") != 0
 		    && strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
-			return fail(err, errlen, "log_level must be error, warn, info or debug");
+			return errorf(err, errlen, "log_level must be error, warn, info or debug");
 		set_string(&c->log_level, value);
 	} else if (strcmp(key, "workers") == 0)
 		return set_unsigned(&c->workers, key, value, 0, 1024, err, errlen);
@@ -194,7 +179,7 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		int64_t v;
 
 		if (parse_int64(value, strlen(value), &v) != 0 || v < 0 || v > 1000000000)
-			return fail(err, errlen, "max_requests must be an integer from 0 to 1000000000");
+			return errorf(err, errlen, "max_requests must be an integer from 0 to 1000000000");
 		c->max_requests = (unsigned long)v;
 	} else if (strcmp(key, "shutdown_timeout") == 0)
 		return set_unsigned(&c->shutdown_timeout, key, value, 1, 3600, err, errlen);
@@ -205,7 +190,7 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 	else if (strcmp(key, "pid_file") == 0)
 		set_string(&c->pid_file, value);
 	else
-		return fail(err, errlen, "unknown key '%s'", key);
+		return errorf(err, errlen, "unknown key '%s'", key);
 	return 0;
 }
 
@@ -230,28 +215,28 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	FILE *f = fopen(path, "r");
 
 	if (f == NULL)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return errorf(err, errlen, "%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *key, *value, *eq;
 
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
 			fclose(f);
-			return fail(err, errlen, "%s:%u: line too long", path, lineno);
+			return errorf(err, errlen, "%s:%u: line too long", path, lineno);
 		}
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
 		if ((eq = strchr(key, '=')) == NULL) {
 			fclose(f);
-			return fail(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
+			return errorf(err, errlen, "%s:%u: expected 'key = value'", path, lineno);
 		}
 		*eq = '\0';
 		value = trim(eq + 1);
 		key = trim(key);
 		if (conf_set(c, key, value, why, sizeof(why)) != 0) {
 			fclose(f);
-			return fail(err, errlen, "%s:%u: %s", path, lineno, why);
+			return errorf(err, errlen, "%s:%u: %s", path, lineno, why);
 		}
 	}
 	fclose(f);
@@ -262,13 +247,13 @@ int
 conf_validate(const struct conf *c, char *err, size_t errlen)
 {
 	if (c->db_name == NULL)
-		return fail(err, errlen, "db_name is required");
+		return errorf(err, errlen, "db_name is required");
 	if (c->db_user == NULL)
-		return fail(err, errlen, "db_user is required");
+		return errorf(err, errlen, "db_user is required");
 	if (c->db_socket == NULL && c->db_host == NULL)
-		return fail(err, errlen, "db_socket or db_host is required");
+		return errorf(err, errlen, "db_socket or db_host is required");
 	if (c->limit_default > c->limit_max)
-		return fail(err, errlen, "limit_default (%lld) exceeds limit_max (%lld)",
+		return errorf(err, errlen, "limit_default (%lld) exceeds limit_max (%lld)",
 		    (long long)c->limit_default, (long long)c->limit_max);
 	return 0;
 }

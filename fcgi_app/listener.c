@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,20 +22,6 @@ listener_is_listening(int fd)
 }
 
 static int
-fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
 open_unix(const char *path, unsigned mode, int backlog, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
@@ -46,25 +31,25 @@ open_unix(const char *path, unsigned mode, int backlog, char *err, size_t errlen
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path))
-		return fail(err, errlen, "unix socket path too long: %s", path);
+		return errorf(err, errlen, "unix socket path too long: %s", path);
 	strcpy(sun.sun_path, path);
 
 	/* Replace a stale socket, never anything else. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
-			return fail(err, errlen, "%s exists and is not a socket", path);
+			return errorf(err, errlen, "%s exists and is not a socket", path);
 		if (unlink(path) != 0)
-			return fail(err, errlen, "cannot remove old socket %s: %s", path, strerror(errno));
+			return errorf(err, errlen, "cannot remove old socket %s: %s", path, strerror(errno));
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		return fail(err, errlen, "socket: %s", strerror(errno));
+		return errorf(err, errlen, "socket: %s", strerror(errno));
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		fail(err, errlen, "bind %s: %s", path, strerror(errno));
+		errorf(err, errlen, "bind %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (chmod(path, mode) != 0 || listen(fd, backlog) != 0) {
-		fail(err, errlen, "chmod/listen %s: %s", path, strerror(errno));
+		errorf(err, errlen, "chmod/listen %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
 		return -1;
@@ -82,7 +67,7 @@ open_tcp(const char *addr, int backlog, char *err, size_t errlen)
 	int fd = -1, rc, on = 1;
 
 	if (colon == NULL || colon == addr || colon[1] == '\0')
-		return fail(err, errlen, "listen address must be unix:/path or host:port, not '%s'", addr);
+		return errorf(err, errlen, "listen address must be unix:/path or host:port, not '%s'", addr);
 	port = colon + 1;
 	hlen = (size_t)(colon - addr);
 	if (addr[0] == '[' && colon[-1] == ']') {
@@ -90,7 +75,7 @@ open_tcp(const char *addr, int backlog, char *err, size_t errlen)
 		hlen -= 2;
 	}
 	if (hlen >= sizeof(host))
-		return fail(err, errlen, "host too long in '%s'", addr);
+		return errorf(err, errlen, "host too long in '%s'", addr);
 	memcpy(host, addr, hlen);
 	host[hlen] = '\0';
 
@@ -99,7 +84,7 @@ open_tcp(const char *addr, int backlog, char *err, size_t errlen)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
-		return fail(err, errlen, "cannot resolve '%s': %s", addr, gai_strerror(rc));
+		return errorf(err, errlen, "cannot resolve '%s': %s", addr, gai_strerror(rc));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 		if (fd < 0)
@@ -108,7 +93,7 @@ open_tcp(const char *addr, int backlog, char *err, size_t errlen)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0)
 			break;
-		fail(err, errlen, "bind/listen %s: %s", addr, strerror(errno));
+		errorf(err, errlen, "bind/listen %s: %s", addr, strerror(errno));
 		close(fd);
 		fd = -1;
 	}

@@ -51,3 +51,14 @@ log_msg(enum log_level level, const char *fmt, ...)
 		line[sizeof(line) - 2] = '\n', n = (int)sizeof(line) - 1;
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 }
+
+int
+errorf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

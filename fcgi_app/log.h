@@ -2,6 +2,8 @@
 #ifndef FOLLOWINGS_LOG_H
 #define FOLLOWINGS_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
 void log_set_level(enum log_level level);
@@ -9,6 +11,14 @@ int log_parse_level(const char *name, enum log_level *out);
 
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Formats a one-line reason into err (for callers that report errors as
+ * text) and returns -1, so that `return errorf(err, errlen, ...);` reads as
+ * the failure it is.
+ */
+int errorf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
