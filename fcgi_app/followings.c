@@ -203,6 +203,8 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	}
 	count = fr->params.mutual == MUTUAL_ONLY ? m
 	    : fr->params.mutual == MUTUAL_NONE ? total - m : total;
+	if (count < 0)
+		count = 0;	/* counters out of step with the list: never negative */
 
 	struct results_sink sink;
 
