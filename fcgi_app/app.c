@@ -23,6 +23,7 @@ app_cleanup(struct app *app)
 	store_free(app->store);
 	arena_free(&app->arena);
 	buf_free(&app->page);
+	render_page_free(&app->writer);
 	memset(app, 0, sizeof(*app));
 }
 

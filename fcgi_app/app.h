@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "prefs.h"
+#include "render.h"
 #include "request.h"
 #include "response.h"
 #include "store.h"
@@ -20,6 +21,7 @@ struct app {
 	struct prefs_cache prefs;
 	struct arena arena;	/* reset after every request */
 	struct buf page;	/* the page's JSON, reused across requests */
+	struct page_writer writer;	/* writes it; its scratch buffers are reused too */
 };
 
 void app_init(struct app *app, const struct conf *conf);

@@ -39,14 +39,36 @@ set_string(char **slot, const char *value)
 }
 
 static int
+parse_ranged(const char *key, const char *value, int64_t min, int64_t max, int64_t *v,
+    char *err, size_t errlen)
+{
+	if (parse_int64(value, strlen(value), v) != INT_OK || *v < min || *v > max)
+		return errorf(err, errlen, "%s must be an integer from %lld to %lld", key,
+		    (long long)min, (long long)max);
+	return 0;
+}
+
+static int
 set_unsigned(unsigned *slot, const char *key, const char *value, unsigned min, unsigned max,
     char *err, size_t errlen)
 {
 	int64_t v;
 
-	if (parse_int64(value, strlen(value), &v) != 0 || v < min || v > max)
-		return errorf(err, errlen, "%s must be an integer from %u to %u", key, min, max);
+	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
+		return -1;
 	*slot = (unsigned)v;
+	return 0;
+}
+
+static int
+set_int64(int64_t *slot, const char *key, const char *value, int64_t min, int64_t max,
+    char *err, size_t errlen)
+{
+	int64_t v;
+
+	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
+		return -1;
+	*slot = v;
 	return 0;
 }
 
@@ -139,19 +161,13 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		c->jwt_secret_len = c->jwt_secret ? strlen(c->jwt_secret) : 0;
 	} else if (strcmp(key, "jwt_secret_file") == 0)
 		return read_secret_file(value, &c->jwt_secret, &c->jwt_secret_len, err, errlen);
-	else if (strcmp(key, "limit_default") == 0 || strcmp(key, "limit_max") == 0) {
-		int64_t v;
-
-		if (parse_int64(value, strlen(value), &v) != 0 || v < 1 || v > 100000)
-			return errorf(err, errlen, "%s must be an integer from 1 to 100000", key);
-		*(key[6] == 'd' ? &c->limit_default : &c->limit_max) = v;
-	} else if (strcmp(key, "deep_offset") == 0) {
-		int64_t v;
-
-		if (parse_int64(value, strlen(value), &v) != 0 || v < 0)
-			return errorf(err, errlen, "deep_offset must be an integer >= 0");
-		c->deep_offset = v;
-	} else if (strcmp(key, "base_url") == 0)
+	else if (strcmp(key, "limit_default") == 0)
+		return set_int64(&c->limit_default, key, value, 1, 100000, err, errlen);
+	else if (strcmp(key, "limit_max") == 0)
+		return set_int64(&c->limit_max, key, value, 1, 100000, err, errlen);
+	else if (strcmp(key, "deep_offset") == 0)
+		return set_int64(&c->deep_offset, key, value, 0, INT64_MAX, err, errlen);
+	else if (strcmp(key, "base_url") == 0)
 		return set_base_url(c, value, err, errlen);
 	else if (strcmp(key, "prefs_cache_ttl") == 0)
 		return set_unsigned(&c->prefs_cache_ttl, key, value, 0, 86400, err, errlen);
@@ -169,8 +185,9 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 			return errorf(err, errlen, "socket_mode must be an octal mode such as 0660");
 		c->socket_mode = (unsigned)m;
 	} else if (strcmp(key, "log_level") == 0) {
-		if (strcmp(value, "error") != 0 && strcmp(value, "warn") != 0
-		    && strcmp(value, "info") != 0 && strcmp(value, "debug") != 0)
+		enum log_level level;
+
+		if (log_parse_level(value, &level) != 0)
 			return errorf(err, errlen, "log_level must be error, warn, info or debug");
 		set_string(&c->log_level, value);
 	} else if (strcmp(key, "workers") == 0)
@@ -178,8 +195,8 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 	else if (strcmp(key, "max_requests") == 0) {
 		int64_t v;
 
-		if (parse_int64(value, strlen(value), &v) != 0 || v < 0 || v > 1000000000)
-			return errorf(err, errlen, "max_requests must be an integer from 0 to 1000000000");
+		if (parse_ranged(key, value, 0, 1000000000, &v, err, errlen) != 0)
+			return -1;
 		c->max_requests = (unsigned long)v;
 	} else if (strcmp(key, "shutdown_timeout") == 0)
 		return set_unsigned(&c->shutdown_timeout, key, value, 1, 3600, err, errlen);

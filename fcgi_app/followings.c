@@ -22,7 +22,7 @@ struct followings_request {
 
 /* Writes the page's users as JSON while the rows arrive. */
 struct results_sink {
-	struct page_writer writer;
+	struct page_writer *writer;
 	bool has_viewer;
 };
 
@@ -34,13 +34,13 @@ sink_user(void *arg, int segment, const struct user *u)
 	enum connection_status status =
 	    s->has_viewer && segment == 0 ? CONNECTION_FOLLOWED : CONNECTION_NONE;
 
-	render_page_user(&s->writer, u, status);
+	render_page_user(s->writer, u, status);
 }
 
 static void
 sink_tag(void *arg, const struct tag *t)
 {
-	render_page_tag(&((struct results_sink *)arg)->writer, t);
+	render_page_tag(((struct results_sink *)arg)->writer, t);
 }
 
 static enum store_rc
@@ -206,12 +206,11 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	if (count < 0)
 		count = 0;	/* counters out of step with the list: never negative */
 
-	struct results_sink sink;
+	struct results_sink sink = {&app->writer, viewer != 0};
 
 	set_links(app, req, fr, count, &next, &previous);
 	buf_reset(&app->page);
-	render_page_begin(&sink.writer, &app->page, prefs, count, next, previous);
-	sink.has_viewer = viewer != 0;
+	render_page_begin(sink.writer, &app->page, prefs, count, next, previous);
 	rc = STORE_OK;
 	if (fr->params.offset < count) {
 		struct page_sink ps = {&sink, sink_user, sink_tag};
@@ -221,8 +220,7 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 		if (rc == STORE_OK)
 			rc = store_fetch_page(app->store, &plan, &ps);
 	}
-	render_page_end(&sink.writer);
-	render_page_free(&sink.writer);
+	render_page_end(sink.writer);
 	if (rc != STORE_OK)
 		return rc;
 	resp_json_text(resp, 200, app->page.data, app->page.len);

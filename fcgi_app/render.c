@@ -304,9 +304,12 @@ void
 render_page_begin(struct page_writer *w, struct buf *out, const struct prefs *prefs,
     int64_t count, const char *next, const char *previous)
 {
-	memset(w, 0, sizeof(*w));
+	/* The scratch buffers (tail, tag_text, tags) are kept from the last page. */
 	w->out = out;
 	w->prefs = prefs;
+	w->users = 0;
+	w->user_open = false;
+	w->ntags = 0;
 	buf_puts(out, "{\"count\":");
 	jsonw_int(out, count);
 	buf_puts(out, ",\"next\":");

@@ -48,12 +48,16 @@ struct page_writer {
 	size_t ntags, tag_cap;
 };
 
+/*
+ * Starts a page into out.  A writer may be reused page after page (its
+ * scratch buffers are kept); zero it before its first use.
+ */
 void render_page_begin(struct page_writer *w, struct buf *out, const struct prefs *prefs,
     int64_t count, const char *next, const char *previous);
 void render_page_user(struct page_writer *w, const struct user *u, enum connection_status status);
 void render_page_tag(struct page_writer *w, const struct tag *t);
 void render_page_end(struct page_writer *w);
-/* Frees the writer's own buffers (out belongs to the caller). */
+/* Frees the writer's scratch buffers (out belongs to the caller). */
 void render_page_free(struct page_writer *w);
 
 /* "2024-04-10T11:23:59.754335Z", no fraction when the microseconds are 0. */

@@ -194,7 +194,7 @@ page_json(int64_t count, const char *next, const char *previous, const struct us
     size_t nusers, const struct tag *const *tags, const size_t *ntags)
 {
 	struct prefs p = {true, true, true, true};
-	struct page_writer w;
+	struct page_writer w = {0};
 	struct buf b = {0};
 	json_t *j;
 
@@ -678,7 +678,7 @@ Test(render_page, bytes_equal_jansson_dump)
 	struct user u = full_user();
 	struct tag t[2] = {tag_of(4, "b\"q\\x\n"), tag_of(2, "a\x01\xc3\xa9\xf0\x9f\x98\x80")};
 	struct prefs p = all_on();
-	struct page_writer w;
+	struct page_writer w = {0};
 	struct buf b = {0};
 	json_t *j;
 	char *dumped;
