@@ -28,6 +28,23 @@ app_cleanup(struct app *app)
 }
 
 void
+app_between_requests(struct app *app)
+{
+	struct timespec now;
+	long long ms;
+
+	if (app->conf->maintain_interval_ms == 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - app->last_maintain.tv_sec) * 1000
+	    + (now.tv_nsec - app->last_maintain.tv_nsec) / 1000000;
+	if (ms < app->conf->maintain_interval_ms)
+		return;
+	app->last_maintain = now;
+	(void)store_maintain(app->store, app->conf->maintain_batch);
+}
+
+void
 app_handle(struct app *app, const struct request *req, struct response *resp)
 {
 	struct route route;

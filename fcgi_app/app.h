@@ -6,6 +6,8 @@
 #ifndef FOLLOWINGS_APP_H
 #define FOLLOWINGS_APP_H
 
+#include <time.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "conf.h"
@@ -22,6 +24,7 @@ struct app {
 	struct arena arena;	/* reset after every request */
 	struct buf page;	/* the page's JSON, reused across requests */
 	struct page_writer writer;	/* writes it; its scratch buffers are reused too */
+	struct timespec last_maintain;	/* CLOCK_MONOTONIC of the last app_between_requests() call that ran */
 };
 
 void app_init(struct app *app, const struct conf *conf);
@@ -29,5 +32,12 @@ void app_cleanup(struct app *app);
 
 /* Fills resp for req; never fails (every failure is a JSON error response). */
 void app_handle(struct app *app, const struct request *req, struct response *resp);
+
+/*
+ * After a response has gone out: the database's upkeep, every
+ * maintain_interval_ms at most (store_maintain()).  Every deployment runs
+ * it, with or without a master process of ours.
+ */
+void app_between_requests(struct app *app);
 
 #endif

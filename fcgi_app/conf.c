@@ -25,6 +25,8 @@ conf_defaults(struct conf *c)
 	c->limit_max = 100;
 	c->deep_offset = 1000;
 	c->prefs_cache_ttl = 5;
+	c->maintain_interval_ms = 200;
+	c->maintain_batch = 500;
 	c->retry_after = 5;
 	c->socket_mode = 0660;
 	c->max_requests = 10000;
@@ -171,6 +173,10 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		return set_base_url(c, value, err, errlen);
 	else if (strcmp(key, "prefs_cache_ttl") == 0)
 		return set_unsigned(&c->prefs_cache_ttl, key, value, 0, 86400, err, errlen);
+	else if (strcmp(key, "maintain_interval_ms") == 0)
+		return set_unsigned(&c->maintain_interval_ms, key, value, 0, 3600000, err, errlen);
+	else if (strcmp(key, "maintain_batch") == 0)
+		return set_unsigned(&c->maintain_batch, key, value, 1, 100000, err, errlen);
 	else if (strcmp(key, "retry_after") == 0)
 		return set_unsigned(&c->retry_after, key, value, 1, 86400, err, errlen);
 	else if (strcmp(key, "listen") == 0)

@@ -39,6 +39,15 @@ struct conf {
 	/* Seconds announced in Retry-After on 503. */
 	unsigned retry_after;
 
+	/*
+	 * Between requests a worker folds the database's change log and fans
+	 * out soft deletes (CALL followings_maintain), at most every this many
+	 * milliseconds (0: never; then `followings-db maintain --loop` must),
+	 * at most maintain_batch rows per transaction.
+	 */
+	unsigned maintain_interval_ms;
+	unsigned maintain_batch;
+
 	/* Process. */
 	char *listen;		/* "unix:/path" or "host:port"; NULL: fd 0 */
 	unsigned socket_mode;	/* permissions of a unix listening socket */

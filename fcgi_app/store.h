@@ -99,4 +99,11 @@ enum store_rc store_seek_day(struct store *s, int64_t follower, int64_t offset,
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);
 
+/*
+ * A bounded share of the database's own upkeep (db/install/30-routines.sql):
+ * folds up to `batch` logged changes into the counters and fans out a soft
+ * delete, unless another session is doing it.  Between requests only.
+ */
+enum store_rc store_maintain(struct store *s, unsigned batch);
+
 #endif

@@ -134,6 +134,9 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 			log_info("recycling after %lu requests", served);
 			break;
 		}
+		/* The response goes out first; then the upkeep (the next Accept's finish is a no-op). */
+		FCGX_Finish_r(&fcgi);
+		app_between_requests(&app);
 	}
 	FCGX_Finish_r(&fcgi);
 	FCGX_Free(&fcgi, 1);

@@ -7,7 +7,7 @@
 #   FOLLOWINGS_BIN=build/fcgi_app/followings-fcgi tests/deploy/run.sh
 #
 # In a fresh temporary directory it starts a MariaDB sandbox
-# (tests/lib/mariadb-sandbox.sh) with db/schema.sql and the integration
+# (tests/lib/mariadb-sandbox.sh) with db/contract.sql, `db/followings-db install` and the integration
 # fixtures (tests/integration/fixtures.sql), then, one after the other:
 #
 #   1. nginx (conf/nginx/followings.conf) + the program's own pool
@@ -306,7 +306,11 @@ chmod 0755 "$db_dir"
 sql() { timeout 60 "$sandbox" sql "$db_dir" --default-character-set=utf8mb4 "$@"; }
 sql -e "CREATE DATABASE $db_name CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
 	fail "could not create the database"
-sql "$db_name" <"$repo/db/schema.sql" || fail "db/schema.sql did not load"
+# A fresh platform database: the contract tables, the service's install,
+# then the fixtures written through the installed triggers.
+sql "$db_name" <"$repo/db/contract.sql" || fail "db/contract.sql did not load"
+"$repo/db/followings-db" install --socket="$db_socket" -uroot "$db_name" >/dev/null 2>&1 ||
+	fail "followings-db install failed"
 sql "$db_name" <"$repo/tests/integration/fixtures.sql" || fail "fixtures.sql did not load"
 
 # ---------------------------------------------------------------- service configuration

@@ -4,7 +4,7 @@
 #   tests/integration/run.sh [PYTEST ARGS...]
 #
 # In a fresh temporary directory it starts a MariaDB sandbox, loads
-# db/schema.sql and tests/integration/fixtures.sql, starts two instances of
+# db/contract.sql, tests/integration/fixtures.sql and `db/followings-db install`, starts two instances of
 # the service (the second one with base_url and other paging limits), starts
 # nginx on free loopback ports, runs pytest on tests/integration, and tears
 # everything down.  The exit status is pytest's, or 1 when the service did not
@@ -154,8 +154,13 @@ sql -e "CREATE DATABASE $db_name CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_c
 # give new sessions a zone that is not UTC, so that a service comparing
 # access_tokens.expires with NOW() instead of UTC_TIMESTAMP() shows.
 sql -e "SET GLOBAL time_zone = '+05:45'" || fail "could not set the server's time zone"
-sql "$db_name" <"$repo/db/schema.sql" || fail "db/schema.sql did not load"
+# The platform's tables with their rows first, then the service's install
+# onto them, as on a real platform (README, "Deploying onto an existing
+# platform database"): the suite runs against a database installed that way.
+sql "$db_name" <"$repo/db/contract.sql" || fail "db/contract.sql did not load"
 sql "$db_name" <"$here/fixtures.sql" || fail "fixtures.sql did not load"
+"$repo/db/followings-db" install --socket="$db_dir/mysqld.sock" -uroot "$db_name" ||
+	fail "followings-db install failed"
 
 # ---------------------------------------------------------------- service
 jwt_secret=$(/usr/bin/python3 -c 'import secrets; print("it-" + secrets.token_hex(24))')
@@ -174,6 +179,9 @@ jwt_secret = $jwt_secret
 prefs_cache_ttl = 1
 # Low, so that the paging walks also take the day-count path of deep pages.
 deep_offset = 5
+# Never fold: this instance reads every answer through the change log and
+# the pending corrections (test_12_upkeep.py; the second instance folds).
+maintain_interval_ms = 0
 EOF
 
 # The second instance: secret from a file, public base URL, other limits.

@@ -1,6 +1,6 @@
 """Deep pages (offset >= deep_offset, 5 in this harness) of a whole list
-start at the day that holds the offset, found through follow_day_counts,
-which the triggers keep.  The pages must be exactly the contract's order
+start at the day that holds the offset, found through the per-day counts
+(follow_day_counts plus the change log, db/install/).  The pages must be exactly the contract's order
 (followings-api.md §2) after every kind of plain-SQL write (§6,
 schema-contract.md), for the anonymous reader and for the owner (everything
 mutual), whatever page size cuts across days."""
@@ -54,7 +54,8 @@ def walk(limit, headers=()):
 
 def check_everything():
     expected = s.expected_order(OWNER)
-    day_total = s.sql_ints(f"SELECT COALESCE(SUM(visible), 0) FROM follow_day_counts "
+    # What the service reads: folded day counts plus what is not folded yet.
+    day_total = s.sql_ints(f"SELECT COALESCE(SUM(n), 0) FROM followings_effective_day "
                            f"WHERE follower_id = {OWNER};")[0]
     assert day_total == len(expected), "day counts disagree with the list"
     for limit in (1, 4, 7, 13):

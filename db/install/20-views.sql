@@ -1,0 +1,75 @@
+-- Every derived value two ways, for `followings-db verify` and `repair`:
+--   followings_effective_*  what the service reads (folded + log + the
+--                            correction for pending users), the same sums
+--                            fcgi_app/store.c writes inline for one user;
+--   followings_expected_*   a recount from the contract tables alone.
+-- Both are whole-table aggregates: queried without a narrow WHERE they scan
+-- every edge, which is what a check is for, never what a request does.
+
+CREATE OR REPLACE VIEW followings_effective_out AS
+SELECT user_id, SUM(n) AS n FROM (
+  SELECT user_id, followings AS n FROM follow_counters
+  UNION ALL SELECT follower_id, d_out FROM follow_log
+  UNION ALL SELECT f.follower_id, (w.deleted = 0) - (f.followed_deleted = 0)
+    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.followed_id = p.user_id
+) AS x GROUP BY user_id;
+
+CREATE OR REPLACE VIEW followings_effective_in AS
+SELECT user_id, SUM(n) AS n FROM (
+  SELECT user_id, followers AS n FROM follow_counters
+  UNION ALL SELECT followed_id, d_in FROM follow_log
+  UNION ALL SELECT f.followed_id, (w.deleted = 0) - (f.follower_deleted = 0)
+    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.follower_id = p.user_id
+) AS x GROUP BY user_id;
+
+CREATE OR REPLACE VIEW followings_effective_day AS
+SELECT follower_id, day, SUM(n) AS n FROM (
+  SELECT follower_id, day, visible AS n FROM follow_day_counts
+  UNION ALL SELECT follower_id, day, d_out FROM follow_log
+  UNION ALL SELECT f.follower_id, DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0)
+    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.followed_id = p.user_id
+) AS x GROUP BY follower_id, day;
+
+CREATE OR REPLACE VIEW followings_expected_out AS
+SELECT f.follower_id AS user_id, COUNT(*) AS n
+  FROM follows f JOIN users w ON w.id = f.followed_id AND w.deleted = 0 GROUP BY f.follower_id;
+
+CREATE OR REPLACE VIEW followings_expected_in AS
+SELECT f.followed_id AS user_id, COUNT(*) AS n
+  FROM follows f JOIN users w ON w.id = f.follower_id AND w.deleted = 0 GROUP BY f.followed_id;
+
+CREATE OR REPLACE VIEW followings_expected_day AS
+SELECT f.follower_id, DATE(f.created_at) AS day, COUNT(*) AS n
+  FROM follows f JOIN users w ON w.id = f.followed_id AND w.deleted = 0
+ GROUP BY f.follower_id, DATE(f.created_at);
+
+-- Every difference, one row each: what, whose, which day, expected, effective.
+-- Values of users that no longer exist are left out (their rows are inert).
+CREATE OR REPLACE VIEW followings_differences AS
+SELECT 'followings' AS what, u.id AS user_id, NULL AS day, COALESCE(e.n, 0) AS expected, COALESCE(a.n, 0) AS effective
+  FROM users u LEFT JOIN followings_expected_out e ON e.user_id = u.id
+  LEFT JOIN followings_effective_out a ON a.user_id = u.id
+ WHERE COALESCE(e.n, 0) <> COALESCE(a.n, 0)
+UNION ALL
+SELECT 'followers', u.id, NULL, COALESCE(e.n, 0), COALESCE(a.n, 0)
+  FROM users u LEFT JOIN followings_expected_in e ON e.user_id = u.id
+  LEFT JOIN followings_effective_in a ON a.user_id = u.id
+ WHERE COALESCE(e.n, 0) <> COALESCE(a.n, 0)
+UNION ALL
+SELECT 'day', k.follower_id, k.day, SUM(k.e), SUM(k.a) FROM (
+  SELECT follower_id, day, n AS e, 0 AS a FROM followings_expected_day
+  UNION ALL SELECT follower_id, day, 0, n FROM followings_effective_day
+) AS k JOIN users u ON u.id = k.follower_id
+ GROUP BY k.follower_id, k.day HAVING SUM(k.e) <> SUM(k.a)
+UNION ALL
+SELECT 'uncounted edge', f.follower_id, NULL, 1, 0 FROM follows f WHERE f.followed_deleted IS NULL
+UNION ALL
+SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.followed_deleted
+  FROM follows f JOIN users w ON w.id = f.followed_id
+ WHERE f.followed_deleted <> (w.deleted <> 0)
+   AND NOT EXISTS (SELECT 1 FROM follow_pending p WHERE p.user_id = w.id)
+UNION ALL
+SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.follower_deleted
+  FROM follows f JOIN users w ON w.id = f.follower_id
+ WHERE f.follower_deleted <> (w.deleted <> 0)
+   AND NOT EXISTS (SELECT 1 FROM follow_pending p WHERE p.user_id = w.id);
