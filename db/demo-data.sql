@@ -1,5 +1,5 @@
 -- Demo community for script/demo: a dozen users, their follows, tags and an
--- access token.  Load after schema.sql.  The opaque token "demo-token" (its
+-- access token.  Load after contract.sql (before or after `followings-db install`).  The opaque token "demo-token" (its
 -- SHA-256 is stored below) authenticates as ada (id 1) until 2099.
 SET NAMES utf8mb4;
 
