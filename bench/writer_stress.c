@@ -8,6 +8,7 @@
  *   writer_stress -S SOCKET -D DATABASE [-u USER] [-c CONNS] [-t SECONDS]
  *                 [--hot N] [--mix follow,unfollow,soft,hard,signup]
  *                 [--maintain] [--seed-users N --seed-follows N] [--seed S]
+ *   (-t 0 with --seed-users: create the starting population and stop)
  *
  * The mix (weights, default 40,30,15,5,10):
  *   follow   INSERT IGNORE INTO follows (...) SELECT ?, id, UTC_TIMESTAMP(6)
@@ -355,13 +356,15 @@ main(int argc, char **argv)
 			usage();
 		i++;
 	}
-	if (o.socket == NULL || o.db == NULL || o.conns < 1 || o.conns > 256 || o.seconds < 1 || o.hot < 1)
+	if (o.socket == NULL || o.db == NULL || o.conns < 1 || o.conns > 256 || o.seconds < 0 || o.hot < 1)
 		usage();
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		die("mysql_library_init", NULL);
 	run_tag = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
 	if (o.seed_users > 0)
 		seed_data();
+	if (o.seconds == 0)	/* -t 0: seed only */
+		return 0;
 	{
 		MYSQL *m = connect_db();
 

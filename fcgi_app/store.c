@@ -37,16 +37,20 @@ enum stmt_id {
  */
 #define OUT_COUNT(u) \
 	"(COALESCE((SELECT c.followings FROM follow_counters c WHERE c.user_id = " u "), 0)" \
-	" + COALESCE((SELECT SUM(l.d_out) FROM follow_log l WHERE l.follower_id = " u "), 0)" \
+	" + COALESCE((SELECT SUM(l.d_out + l.late * COALESCE(w.deleted = 0, 0)) FROM follow_log l" \
+	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM((w.deleted = 0) - (f.followed_deleted = 0)) FROM follow_pending p" \
 	"    STRAIGHT_JOIN follows f ON f.follower_id = " u " AND f.followed_id = p.user_id" \
+	"      AND f.followed_deleted < 2" \
 	"    STRAIGHT_JOIN users w ON w.id = p.user_id), 0))"
 
 #define IN_COUNT(u) \
 	"(COALESCE((SELECT c.followers FROM follow_counters c WHERE c.user_id = " u "), 0)" \
-	" + COALESCE((SELECT SUM(l.d_in) FROM follow_log l WHERE l.followed_id = " u "), 0)" \
+	" + COALESCE((SELECT SUM(l.d_in + l.late * COALESCE(v.deleted = 0, 0)) FROM follow_log l" \
+	"    LEFT JOIN users v ON l.late <> 0 AND v.id = l.follower_id WHERE l.followed_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM((w.deleted = 0) - (f.follower_deleted = 0)) FROM follow_pending p" \
 	"    STRAIGHT_JOIN follows f ON f.follower_id = p.user_id AND f.followed_id = " u \
+	"      AND f.follower_deleted < 2" \
 	"    STRAIGHT_JOIN users w ON w.id = p.user_id), 0))"
 
 /*
@@ -129,9 +133,11 @@ enum stmt_id {
 #define DAY_SEEK_SQL \
 	"SELECT day, SUM(n) FROM (" \
 	"  SELECT day, visible AS n FROM follow_day_counts WHERE follower_id = ?" \
-	"  UNION ALL SELECT day, d_out FROM follow_log WHERE follower_id = ?" \
+	"  UNION ALL SELECT l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0) FROM follow_log l" \
+	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = ?" \
 	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0)" \
 	"    FROM follow_pending p STRAIGHT_JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
+	"      AND f.followed_deleted < 2" \
 	"    STRAIGHT_JOIN users w ON w.id = p.user_id) AS d" \
 	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
 

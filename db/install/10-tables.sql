@@ -6,7 +6,7 @@
 --
 -- The exact value of a counter at any moment, in any consistent read, is
 --   folded value (follow_counters / follow_day_counts)
---   + the deltas not folded yet (follow_log)
+--   + the changes not folded yet (follow_log)
 --   + the correction for users whose soft delete is not fanned out yet
 --     (follow_pending: edges whose stored flag differs from users.deleted).
 -- fcgi_app/store.c reads exactly that; `followings-db verify` checks it.
@@ -27,21 +27,30 @@ CREATE TABLE IF NOT EXISTS follow_day_counts (
   PRIMARY KEY (follower_id, day)
 ) ENGINE=InnoDB;
 
--- One row per change of what an edge contributes: +1/-1 to the follower's
--- followings (d_out, and to its day) and to the followed user's followers
--- (d_in).  Writers only append here (the auto-increment end of the primary
--- key), so their transactions share no row with each other or with the
--- folding.  The two keys cover the readers' sums.
+-- One row per change of what an edge contributes to its follower's
+-- followings (and that day's count) and its followed user's followers.
+-- Writers only append here (the auto-increment end of the primary key), so
+-- their transactions share no row with each other or with the folding.
+--   late = 0: the contributions are d_out and d_in (+1/-1/0);
+--   late = +1/-1: edge `edge_id` was added/removed before it was counted
+--     with its users' state, so its contributions are worked out by whoever
+--     reads the row: +/-1 to each side whose other end is a live user.  The
+--     platform's insert pays for no read of `users` this way.  Every removal
+--     of a late edge (unfollow, move, a user's hard delete) logs its -1, so
+--     the rows of a gone edge add up to nothing whoever later has its ids.
+-- The two keys cover the readers' sums.
 CREATE TABLE IF NOT EXISTS follow_log (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  edge_id     BIGINT UNSIGNED NOT NULL,
   follower_id BIGINT UNSIGNED NOT NULL,
   followed_id BIGINT UNSIGNED NOT NULL,
   day         DATE            NOT NULL,
-  d_out       INT             NOT NULL,
-  d_in        INT             NOT NULL,
+  d_out       INT             NOT NULL DEFAULT 0,
+  d_in        INT             NOT NULL DEFAULT 0,
+  late        TINYINT         NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
-  KEY ix_follow_log_out (follower_id, day, d_out),
-  KEY ix_follow_log_in (followed_id, d_in)
+  KEY ix_follow_log_out (follower_id, day, d_out, late, followed_id, edge_id),
+  KEY ix_follow_log_in (followed_id, d_in, late, follower_id)
 ) ENGINE=InnoDB;
 
 -- Users whose `deleted` changed and whose edges' stored flags

@@ -9,25 +9,31 @@
 CREATE OR REPLACE VIEW followings_effective_out AS
 SELECT user_id, SUM(n) AS n FROM (
   SELECT user_id, followings AS n FROM follow_counters
-  UNION ALL SELECT follower_id, d_out FROM follow_log
+  UNION ALL SELECT l.follower_id, l.d_out + l.late * COALESCE(w.deleted = 0, 0)
+    FROM follow_log l LEFT JOIN users w ON w.id = l.followed_id
   UNION ALL SELECT f.follower_id, (w.deleted = 0) - (f.followed_deleted = 0)
-    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.followed_id = p.user_id
+    FROM follow_pending p JOIN users w ON w.id = p.user_id
+    JOIN follows f ON f.followed_id = p.user_id AND f.followed_deleted < 2
 ) AS x GROUP BY user_id;
 
 CREATE OR REPLACE VIEW followings_effective_in AS
 SELECT user_id, SUM(n) AS n FROM (
   SELECT user_id, followers AS n FROM follow_counters
-  UNION ALL SELECT followed_id, d_in FROM follow_log
+  UNION ALL SELECT l.followed_id, l.d_in + l.late * COALESCE(v.deleted = 0, 0)
+    FROM follow_log l LEFT JOIN users v ON v.id = l.follower_id
   UNION ALL SELECT f.followed_id, (w.deleted = 0) - (f.follower_deleted = 0)
-    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.follower_id = p.user_id
+    FROM follow_pending p JOIN users w ON w.id = p.user_id
+    JOIN follows f ON f.follower_id = p.user_id AND f.follower_deleted < 2
 ) AS x GROUP BY user_id;
 
 CREATE OR REPLACE VIEW followings_effective_day AS
 SELECT follower_id, day, SUM(n) AS n FROM (
   SELECT follower_id, day, visible AS n FROM follow_day_counts
-  UNION ALL SELECT follower_id, day, d_out FROM follow_log
+  UNION ALL SELECT l.follower_id, l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0)
+    FROM follow_log l LEFT JOIN users w ON w.id = l.followed_id
   UNION ALL SELECT f.follower_id, DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0)
-    FROM follow_pending p JOIN users w ON w.id = p.user_id JOIN follows f ON f.followed_id = p.user_id
+    FROM follow_pending p JOIN users w ON w.id = p.user_id
+    JOIN follows f ON f.followed_id = p.user_id AND f.followed_deleted < 2
 ) AS x GROUP BY follower_id, day;
 
 CREATE OR REPLACE VIEW followings_expected_out AS
@@ -66,10 +72,10 @@ SELECT 'uncounted edge', f.follower_id, NULL, 1, 0 FROM follows f WHERE f.follow
 UNION ALL
 SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.followed_deleted
   FROM follows f JOIN users w ON w.id = f.followed_id
- WHERE f.followed_deleted <> (w.deleted <> 0)
+ WHERE f.followed_deleted < 2 AND f.followed_deleted <> (w.deleted <> 0)
    AND NOT EXISTS (SELECT 1 FROM follow_pending p WHERE p.user_id = w.id)
 UNION ALL
 SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.follower_deleted
   FROM follows f JOIN users w ON w.id = f.follower_id
- WHERE f.follower_deleted <> (w.deleted <> 0)
+ WHERE f.follower_deleted < 2 AND f.follower_deleted <> (w.deleted <> 0)
    AND NOT EXISTS (SELECT 1 FROM follow_pending p WHERE p.user_id = w.id);

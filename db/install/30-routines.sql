@@ -13,89 +13,175 @@
 
 DELIMITER //
 
+-- The deltas a batch moves into the counters, whatever their source: log
+-- rows (fold), edges whose flags flip (reconcile), edges counted for the
+-- first time (backfill).  A session's own temporary table.
+DROP PROCEDURE IF EXISTS followings_tmp//
+CREATE PROCEDURE followings_tmp()
+  MODIFIES SQL DATA
+BEGIN
+  -- side: 0/1 the followed/follower end of edge `id` flips for user `owner`
+  -- (reconcile), 2 a log row (fold), 3 an edge counted with its users' state
+  -- for the first time (fold of a late row, backfill).
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_delta (
+    id BIGINT UNSIGNED NOT NULL, side TINYINT NOT NULL, owner BIGINT UNSIGNED NOT NULL,
+    follower_id BIGINT UNSIGNED NOT NULL, followed_id BIGINT UNSIGNED NOT NULL,
+    day DATE NOT NULL, d_out INT NOT NULL, d_in INT NOT NULL,
+    PRIMARY KEY (id, side)
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_ids (id BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_log (
+    id BIGINT UNSIGNED NOT NULL PRIMARY KEY, edge_id BIGINT UNSIGNED NOT NULL,
+    follower_id BIGINT UNSIGNED NOT NULL, followed_id BIGINT UNSIGNED NOT NULL,
+    day DATE NOT NULL, d_out INT NOT NULL, d_in INT NOT NULL, late TINYINT NOT NULL
+  ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_done (
+    edge_id BIGINT UNSIGNED NOT NULL, follower_id BIGINT UNSIGNED NOT NULL,
+    followed_id BIGINT UNSIGNED NOT NULL, day DATE NOT NULL,
+    PRIMARY KEY (edge_id, follower_id, followed_id, day)
+  ) ENGINE=MEMORY;
+  DELETE FROM followings_tmp_delta;
+  DELETE FROM followings_tmp_ids;
+  DELETE FROM followings_tmp_log;
+  DELETE FROM followings_tmp_done;
+END//
+
+DROP PROCEDURE IF EXISTS followings_apply//
+CREATE PROCEDURE followings_apply()
+  MODIFIES SQL DATA
+BEGIN
+  INSERT INTO follow_counters (user_id, followings)
+    SELECT follower_id, SUM(d_out) FROM followings_tmp_delta GROUP BY follower_id HAVING SUM(d_out) <> 0
+    ON DUPLICATE KEY UPDATE followings = followings + VALUES(followings);
+  INSERT INTO follow_counters (user_id, followers)
+    SELECT followed_id, SUM(d_in) FROM followings_tmp_delta GROUP BY followed_id HAVING SUM(d_in) <> 0
+    ON DUPLICATE KEY UPDATE followers = followers + VALUES(followers);
+  INSERT INTO follow_day_counts (follower_id, day, visible)
+    SELECT follower_id, day, SUM(d_out) FROM followings_tmp_delta GROUP BY follower_id, day HAVING SUM(d_out) <> 0
+    ON DUPLICATE KEY UPDATE visible = visible + VALUES(visible);
+END//
+
+-- Up to p_batch log rows into the counters, and out of the log.  A late
+-- edge (10-tables.sql) still there as logged gets its users' state as its
+-- flags and is counted with it; one that is gone (unfollowed, moved, or
+-- cascaded away with a user) takes all its late rows with it: its +1 and
+-- its -1 add up to nothing for every reader.  A late edge another transaction holds waits
+-- for the next round.
 DROP PROCEDURE IF EXISTS followings_fold//
 CREATE PROCEDURE followings_fold(IN p_batch INT, OUT p_rows INT)
   MODIFIES SQL DATA
 BEGIN
-  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_log (
-    id BIGINT UNSIGNED NOT NULL PRIMARY KEY, follower_id BIGINT UNSIGNED NOT NULL,
-    followed_id BIGINT UNSIGNED NOT NULL, day DATE NOT NULL, d_out INT NOT NULL, d_in INT NOT NULL
-  ) ENGINE=MEMORY;
+  CALL followings_tmp();
+  SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  DELETE FROM followings_tmp_log;
   INSERT INTO followings_tmp_log
-    SELECT id, follower_id, followed_id, day, d_out, d_in FROM follow_log
+    SELECT id, edge_id, follower_id, followed_id, day, d_out, d_in, late FROM follow_log
      ORDER BY id LIMIT p_batch FOR UPDATE SKIP LOCKED;
   SET p_rows = ROW_COUNT();
   IF p_rows > 0 THEN
-    INSERT INTO follow_counters (user_id, followings)
-      SELECT follower_id, SUM(d_out) FROM followings_tmp_log GROUP BY follower_id HAVING SUM(d_out) <> 0
-      ON DUPLICATE KEY UPDATE followings = followings + VALUES(followings);
-    INSERT INTO follow_counters (user_id, followers)
-      SELECT followed_id, SUM(d_in) FROM followings_tmp_log GROUP BY followed_id HAVING SUM(d_in) <> 0
-      ON DUPLICATE KEY UPDATE followers = followers + VALUES(followers);
-    INSERT INTO follow_day_counts (follower_id, day, visible)
-      SELECT follower_id, day, SUM(d_out) FROM followings_tmp_log GROUP BY follower_id, day HAVING SUM(d_out) <> 0
-      ON DUPLICATE KEY UPDATE visible = visible + VALUES(visible);
-    DELETE l FROM follow_log l JOIN followings_tmp_log t ON t.id = l.id;
+    INSERT INTO followings_tmp_delta
+      SELECT id, 2, 0, follower_id, followed_id, day, d_out, d_in FROM followings_tmp_log WHERE late = 0;
+    DELETE l FROM follow_log l JOIN followings_tmp_delta t ON t.id = l.id AND t.side = 2;
+    INSERT IGNORE INTO followings_tmp_ids
+      SELECT f.id FROM (SELECT DISTINCT edge_id, follower_id, followed_id, day
+                          FROM followings_tmp_log WHERE late <> 0) AS g
+        STRAIGHT_JOIN follows f ON f.id = g.edge_id AND f.follower_id = g.follower_id
+         AND f.followed_id = g.followed_id AND DATE(f.created_at) = g.day AND f.followed_deleted = 2
+         FOR UPDATE SKIP LOCKED;
+    -- Plain reads of users: the fold never waits for a moderator.  A soft
+    -- delete that commits after this read has marked its user pending, and
+    -- followings_reconcile() corrects the flags set here.
+    INSERT INTO followings_tmp_delta
+      SELECT f.id, 3, 0, f.follower_id, f.followed_id, DATE(f.created_at), a.deleted = 0, b.deleted = 0
+        FROM followings_tmp_ids t JOIN follows f ON f.id = t.id
+        JOIN users a ON a.id = f.followed_id JOIN users b ON b.id = f.follower_id;
+    UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.side = 3
+       SET f.followed_deleted = 1 - t.d_out, f.follower_deleted = 1 - t.d_in;
+    -- Late groups whose edge no longer matches (this transaction's own flags
+    -- included): every row of theirs goes, in the batch or after it.
+    INSERT INTO followings_tmp_done
+      SELECT g.edge_id, g.follower_id, g.followed_id, g.day
+        FROM (SELECT DISTINCT edge_id, follower_id, followed_id, day
+                FROM followings_tmp_log WHERE late <> 0) AS g
+       WHERE NOT EXISTS (SELECT 1 FROM follows f WHERE f.id = g.edge_id AND f.follower_id = g.follower_id
+                            AND f.followed_id = g.followed_id AND DATE(f.created_at) = g.day
+                            AND f.followed_deleted = 2);
+    DELETE l FROM followings_tmp_done d STRAIGHT_JOIN follow_log l
+        ON l.follower_id = d.follower_id AND l.day = d.day AND l.edge_id = d.edge_id
+       AND l.followed_id = d.followed_id AND l.late <> 0;
+    CALL followings_apply();
   END IF;
   COMMIT;
+  SET @followings_upkeep = NULL;
 END//
 
--- One pending user per call: up to p_batch of its edges get the flag that
--- matches users.deleted (trg_follows_au logs what that changes).  The mark
--- goes once no edge is left to change; a user whose flag flipped again
--- meanwhile is marked again by its trigger (it waits for this commit).
+-- Pending users, one after the other, until about p_batch edges have the
+-- flag that matches users.deleted (late edges, flag 2, need none).  Their deltas go straight into the
+-- counters in the same commit (@followings_upkeep keeps trg_follows_au from
+-- logging them again).  A user's mark goes once none of its edges is left to
+-- change; one whose flag flipped again meanwhile is marked again by its
+-- trigger (which waits for this commit).
 DROP PROCEDURE IF EXISTS followings_reconcile//
 CREATE PROCEDURE followings_reconcile(IN p_batch INT, OUT p_rows INT)
   MODIFIES SQL DATA
 BEGIN
-  DECLARE v_user BIGINT UNSIGNED DEFAULT NULL;
-  DECLARE v_del TINYINT DEFAULT NULL;
-  DECLARE v_left INT DEFAULT 0;
+  DECLARE v_user BIGINT UNSIGNED;
+  DECLARE v_del TINYINT;
+  DECLARE v_left INT;
+  DECLARE v_users INT DEFAULT 0;
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
   SET p_rows = 0;
-  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_ids (id BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=MEMORY;
+  CALL followings_tmp();
+  SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  SELECT user_id INTO v_user FROM follow_pending ORDER BY user_id LIMIT 1 FOR UPDATE SKIP LOCKED;
-  IF v_user IS NOT NULL THEN
+  users: LOOP
+    SET v_user = NULL, v_del = NULL, v_left = 0;
+    SELECT user_id INTO v_user FROM follow_pending WHERE user_id NOT IN (SELECT id FROM followings_tmp_ids)
+     ORDER BY user_id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF v_user IS NULL THEN LEAVE users; END IF;
+    INSERT INTO followings_tmp_ids VALUES (v_user);
+    SET v_users = v_users + 1;
     SELECT deleted <> 0 INTO v_del FROM users WHERE id = v_user;
     IF v_del IS NULL THEN
       DELETE FROM follow_pending WHERE user_id = v_user;  -- hard-deleted since
     ELSE
-      DELETE FROM followings_tmp_ids;
-      INSERT INTO followings_tmp_ids
-        SELECT id FROM follows WHERE followed_id = v_user AND followed_deleted <> v_del
+      INSERT INTO followings_tmp_delta
+        SELECT id, 0, v_user, follower_id, followed_id, DATE(created_at), (v_del = 0) - (followed_deleted = 0), 0
+          FROM follows WHERE followed_id = v_user AND followed_deleted < 2 AND followed_deleted <> v_del
          LIMIT p_batch FOR UPDATE SKIP LOCKED;
-      UPDATE follows f JOIN followings_tmp_ids t ON t.id = f.id SET f.followed_deleted = v_del;
-      SET p_rows = ROW_COUNT();
-      DELETE FROM followings_tmp_ids;
-      INSERT INTO followings_tmp_ids
-        SELECT id FROM follows WHERE follower_id = v_user AND follower_deleted <> v_del
-         LIMIT p_batch FOR UPDATE SKIP LOCKED;
-      UPDATE follows f JOIN followings_tmp_ids t ON t.id = f.id SET f.follower_deleted = v_del;
       SET p_rows = p_rows + ROW_COUNT();
+      INSERT INTO followings_tmp_delta
+        SELECT id, 1, v_user, follower_id, followed_id, DATE(created_at), 0, (v_del = 0) - (follower_deleted = 0)
+          FROM follows WHERE follower_id = v_user AND follower_deleted < 2 AND follower_deleted <> v_del
+         LIMIT p_batch FOR UPDATE SKIP LOCKED;
+      SET p_rows = p_rows + ROW_COUNT();
+      -- No edge has the same user at both ends: one side per edge and owner.
+      UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.owner = v_user
+         SET f.followed_deleted = IF(t.side = 0, v_del, f.followed_deleted),
+             f.follower_deleted = IF(t.side = 1, v_del, f.follower_deleted);
       -- A plain read: an edge another transaction holds is seen as committed.
       SELECT COUNT(*) INTO v_left FROM (
-        (SELECT 1 FROM follows WHERE followed_id = v_user AND followed_deleted <> v_del LIMIT 1)
+        (SELECT 1 FROM follows WHERE followed_id = v_user AND followed_deleted < 2 AND followed_deleted <> v_del LIMIT 1)
         UNION ALL
-        (SELECT 1 FROM follows WHERE follower_id = v_user AND follower_deleted <> v_del LIMIT 1)) AS x;
+        (SELECT 1 FROM follows WHERE follower_id = v_user AND follower_deleted < 2 AND follower_deleted <> v_del LIMIT 1)) AS x;
       IF v_left = 0 THEN
         DELETE FROM follow_pending WHERE user_id = v_user;
       END IF;
     END IF;
-    SET p_rows = p_rows + 1;
-  END IF;
+    IF p_rows >= p_batch OR v_users >= 100 OR v_left > 0 THEN LEAVE users; END IF;
+  END LOOP;
+  CALL followings_apply();
   COMMIT;
+  SET @followings_upkeep = NULL;
+  SET p_rows = p_rows + v_users;
 END//
 
--- Install: give every edge older than the triggers its flags (which logs
--- its contribution), p_batch primary-key values per call, from a cursor kept
--- in followings_meta so a killed install resumes where it stopped.  Edges a
--- writer holds are skipped and picked up by the sweep that follows.
--- p_left: 0 when no edge is left to count.
+-- Install: count every edge older than the triggers, p_batch primary-key
+-- values per call, from a cursor kept in followings_meta, so a killed
+-- install resumes where it stopped.  Edges a writer holds are skipped and
+-- picked up by the sweep that follows.  p_left: 0 when none is left.
 DROP PROCEDURE IF EXISTS followings_backfill//
 CREATE PROCEDURE followings_backfill(IN p_batch INT, OUT p_left BIGINT)
   MODIFIES SQL DATA
@@ -103,9 +189,7 @@ BEGIN
   DECLARE v_from BIGINT UNSIGNED DEFAULT 0;
   DECLARE v_until BIGINT UNSIGNED DEFAULT NULL;
   DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
-  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_ids (id BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=MEMORY;
-  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_flags (
-    id BIGINT UNSIGNED NOT NULL PRIMARY KEY, fd TINYINT NOT NULL, frd TINYINT NOT NULL) ENGINE=MEMORY;
+  CALL followings_tmp();
   SELECT CAST(value AS UNSIGNED) INTO v_from FROM followings_meta WHERE name = 'backfill_after';
   SELECT CAST(value AS UNSIGNED) INTO v_until FROM followings_meta WHERE name = 'backfill_until';
   IF v_until IS NULL THEN
@@ -114,10 +198,9 @@ BEGIN
     INSERT INTO followings_meta (name, value) VALUES ('backfill_until', v_until)
       ON DUPLICATE KEY UPDATE value = VALUES(value);
   END IF;
+  SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  DELETE FROM followings_tmp_ids;
-  DELETE FROM followings_tmp_flags;
   IF v_from < v_until THEN
     INSERT INTO followings_tmp_ids
       SELECT id FROM follows WHERE id > v_from AND id <= v_from + p_batch AND followed_deleted IS NULL
@@ -130,14 +213,16 @@ BEGIN
   END IF;
   -- Plain reads of users: the backfill never waits for a moderator.  A soft
   -- delete that commits after this read has marked its user pending, and
-  -- followings_reconcile() corrects the flags read here.
-  INSERT INTO followings_tmp_flags
-    SELECT f.id, a.deleted <> 0, b.deleted <> 0
+  -- followings_reconcile() corrects the flags set here.
+  INSERT INTO followings_tmp_delta
+    SELECT f.id, 3, 0, f.follower_id, f.followed_id, DATE(f.created_at), a.deleted = 0, b.deleted = 0
       FROM followings_tmp_ids t JOIN follows f ON f.id = t.id
       JOIN users a ON a.id = f.followed_id JOIN users b ON b.id = f.follower_id;
-  UPDATE follows f JOIN followings_tmp_flags t ON t.id = f.id
-     SET f.followed_deleted = t.fd, f.follower_deleted = t.frd;
+  UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.side = 3
+     SET f.followed_deleted = 1 - t.d_out, f.follower_deleted = 1 - t.d_in;
+  CALL followings_apply();
   COMMIT;
+  SET @followings_upkeep = NULL;
   IF v_from + p_batch < v_until THEN
     SET p_left = v_until - v_from - p_batch;
   ELSE
@@ -157,6 +242,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
+    SET @followings_upkeep = NULL;
     DO RELEASE_LOCK(v_lock);
     RESIGNAL;
   END;
@@ -167,6 +253,22 @@ BEGIN
     SET p_work = v_a + v_b;
     DO RELEASE_LOCK(v_lock);
   END IF;
+END//
+
+-- `followings-db maintain`: rounds of followings_maintain() for about
+-- p_seconds, or until a round finds nothing to do.  p_work as there.
+DROP PROCEDURE IF EXISTS followings_run//
+CREATE PROCEDURE followings_run(IN p_batch INT, IN p_seconds INT, OUT p_work INT)
+  MODIFIES SQL DATA
+BEGIN
+  DECLARE v_end DATETIME(6) DEFAULT NOW(6) + INTERVAL p_seconds SECOND;
+  DECLARE v_w INT DEFAULT 0;
+  SET p_work = 0;
+  REPEAT
+    CALL followings_maintain(p_batch, v_w);
+    IF v_w > 0 THEN SET p_work = p_work + v_w; END IF;
+  UNTIL v_w <= 0 OR NOW(6) >= v_end END REPEAT;
+  IF v_w < 0 AND p_work = 0 THEN SET p_work = -1; END IF;
 END//
 
 -- The install's backfill, run by `followings-db install` until p_left is 0:
@@ -182,6 +284,7 @@ BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
+    SET @followings_upkeep = NULL;
     DO RELEASE_LOCK(v_lock);
     RESIGNAL;
   END;

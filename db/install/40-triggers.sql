@@ -1,23 +1,29 @@
 -- The triggers: what the platform's writers pay.  Each one appends a row to
--- follow_log or marks one user in follow_pending, and takes no lock on a row
--- that another writer's statement needs, beyond those the writer's own
--- statement already takes (the shared locks of its foreign-key checks on the
--- two users rows).  Counters, day counts and the fan-out of a soft delete
--- are folded in later by followings_maintain(), in its own transactions,
--- and readers add what is not folded yet (10-tables.sql).
+-- follow_log or marks one user in follow_pending, reads nothing, and takes
+-- no lock on a row that another writer's statement needs: counters, day
+-- counts and the fan-out of a soft delete are folded in later by
+-- followings_maintain(), in its own transactions, and readers add what is
+-- not folded yet (10-tables.sql).  There is no BEFORE INSERT trigger on
+-- follows: its mere presence cost a follow a third more server CPU
+-- (bench/RESULTS.md).
 --
 -- Triggers do not fire on foreign-key cascades (MariaDB, MySQL 8), so the
--- users delete trigger logs the user's edges before the cascade removes them.
+-- users delete trigger logs the user's counted edges before the cascade
+-- removes them.
 --
--- An edge's stored flags say what it counts as: followed_deleted for its
--- follower's followings, follower_deleted for its followed user's followers.
--- NULL means "not counted yet" (an edge older than the install that the
--- backfill has not reached).
+-- An edge's stored flags say how it is counted:
+--   followed_deleted / follower_deleted 0 or 1: with that state of its
+--     followed user (for its follower's followings) / follower (for the
+--     followed user's followers);
+--   2 (the column default, so every platform insert): through its late row
+--     in follow_log, until the fold gives it its users' state;
+--   NULL: not counted yet (an edge older than the install that the backfill
+--     has not reached).
 
 DELIMITER //
 
--- The users triggers come first: from the moment an edge gets its flags
--- from trg_follows_bi, a soft delete of either end must mark the user.
+-- The users triggers come first: from the moment an edge is counted with
+-- its users' state, a soft delete of either end must mark the user.
 
 -- A soft delete or restore marks the user, nothing more: the fan-out to its
 -- edges (possibly hundreds of thousands) is done by followings_reconcile()
@@ -31,78 +37,74 @@ BEGIN
 END//
 
 -- A hard delete: the cascade will remove the user's edges without firing
--- trg_follows_ad, so their contributions are logged here.  The rows read are
--- the ones the cascade locks next.
+-- trg_follows_ad, so their removal is logged here, as that trigger would:
+-- the contribution of an edge counted with its users' state, or a late -1
+-- that cancels a late edge's +1 (whatever user later gets the same id).
+-- The rows read are the ones the cascade locks next, in the same order
+-- (follower side, then followed side) and mode (exclusive): two moderators
+-- deleting users that follow each other wait for each other as they do
+-- without us, rather than both holding a shared lock the other must upgrade.
 CREATE TRIGGER IF NOT EXISTS trg_users_bd BEFORE DELETE ON users FOR EACH ROW
 BEGIN
-  INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-  SELECT follower_id, followed_id, DATE(created_at), -(followed_deleted = 0), -(follower_deleted = 0)
-    FROM follows WHERE follower_id = OLD.id AND followed_deleted IS NOT NULL;
-  INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-  SELECT follower_id, followed_id, DATE(created_at), -(followed_deleted = 0), -(follower_deleted = 0)
-    FROM follows WHERE followed_id = OLD.id AND followed_deleted IS NOT NULL;
-END//
-
--- The flags of a new edge, read with the shared lock its foreign-key checks
--- take on the same rows anyway: a soft delete of either user is ordered
--- before or after this insert, never beside it.
-CREATE TRIGGER IF NOT EXISTS trg_follows_bi BEFORE INSERT ON follows FOR EACH ROW
-BEGIN
-  SET NEW.followed_deleted = (SELECT deleted <> 0 FROM users WHERE id = NEW.followed_id LOCK IN SHARE MODE);
-  SET NEW.follower_deleted = (SELECT deleted <> 0 FROM users WHERE id = NEW.follower_id LOCK IN SHARE MODE);
+  INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in, late)
+  SELECT id, follower_id, followed_id, DATE(created_at),
+         IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
+         IF(followed_deleted = 2, -1, 0)
+    FROM follows WHERE follower_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
+  INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in, late)
+  SELECT id, follower_id, followed_id, DATE(created_at),
+         IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
+         IF(followed_deleted = 2, -1, 0)
+    FROM follows WHERE followed_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
 END//
 
 CREATE TRIGGER IF NOT EXISTS trg_follows_ai AFTER INSERT ON follows FOR EACH ROW
 BEGIN
-  IF NEW.followed_deleted IS NOT NULL THEN
-    INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-    VALUES (NEW.follower_id, NEW.followed_id, DATE(NEW.created_at),
-            NEW.followed_deleted = 0, NEW.follower_deleted = 0);
+  IF NEW.followed_deleted = 2 THEN
+    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
+    VALUES (NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
   END IF;
 END//
 
 CREATE TRIGGER IF NOT EXISTS trg_follows_ad AFTER DELETE ON follows FOR EACH ROW
 BEGIN
-  IF OLD.followed_deleted IS NOT NULL THEN
-    INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-    VALUES (OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
+  IF OLD.followed_deleted = 2 THEN
+    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
+    VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
+  ELSEIF OLD.followed_deleted IS NOT NULL THEN
+    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in)
+    VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
             -(OLD.followed_deleted = 0), -(OLD.follower_deleted = 0));
   END IF;
 END//
 
--- An edge moved to other users takes the flags of its new ends.  A change of
--- the flags alone is the maintenance procedures' own, and stands.
+-- An edge moved to other users or another day is counted afresh, late.
+-- (The upkeep's own flag changes keep their values.)
 CREATE TRIGGER IF NOT EXISTS trg_follows_bu BEFORE UPDATE ON follows FOR EACH ROW
 BEGIN
-  IF NEW.followed_id <> OLD.followed_id OR NEW.follower_id <> OLD.follower_id THEN
-    SET NEW.followed_deleted = (SELECT deleted <> 0 FROM users WHERE id = NEW.followed_id LOCK IN SHARE MODE);
-    SET NEW.follower_deleted = (SELECT deleted <> 0 FROM users WHERE id = NEW.follower_id LOCK IN SHARE MODE);
+  IF @followings_upkeep IS NULL
+     AND (NEW.followed_id <> OLD.followed_id OR NEW.follower_id <> OLD.follower_id
+          OR DATE(NEW.created_at) <> DATE(OLD.created_at)) THEN
+    SET NEW.followed_deleted = 2, NEW.follower_deleted = 2;
   END IF;
 END//
 
--- Whatever changed, the old contribution goes and the new one comes: one
--- row when the edge keeps its ends and day (a flag flip), two otherwise.
+-- The old contribution goes, the new one comes.
 CREATE TRIGGER IF NOT EXISTS trg_follows_au AFTER UPDATE ON follows FOR EACH ROW
 BEGIN
-  IF NEW.follower_id = OLD.follower_id AND NEW.followed_id = OLD.followed_id
-     AND DATE(NEW.created_at) = DATE(OLD.created_at) THEN
-    IF NOT (NEW.followed_deleted <=> OLD.followed_deleted AND NEW.follower_deleted <=> OLD.follower_deleted) THEN
-      INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-      VALUES (NEW.follower_id, NEW.followed_id, DATE(NEW.created_at),
-              COALESCE(NEW.followed_deleted = 0, 0) - COALESCE(OLD.followed_deleted = 0, 0),
-              COALESCE(NEW.follower_deleted = 0, 0) - COALESCE(OLD.follower_deleted = 0, 0));
-    END IF;
-  ELSE
-    IF OLD.followed_deleted IS NOT NULL THEN
-      INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-      VALUES (OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
+  IF @followings_upkeep IS NULL
+     AND (NEW.followed_id <> OLD.followed_id OR NEW.follower_id <> OLD.follower_id
+          OR DATE(NEW.created_at) <> DATE(OLD.created_at)) THEN
+    IF OLD.followed_deleted = 2 THEN
+      INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
+      VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
+    ELSEIF OLD.followed_deleted IS NOT NULL THEN
+      INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in)
+      VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
               -(OLD.followed_deleted = 0), -(OLD.follower_deleted = 0));
     END IF;
-    IF NEW.followed_deleted IS NOT NULL THEN
-      INSERT INTO follow_log (follower_id, followed_id, day, d_out, d_in)
-      VALUES (NEW.follower_id, NEW.followed_id, DATE(NEW.created_at),
-              NEW.followed_deleted = 0, NEW.follower_deleted = 0);
-    END IF;
+    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
+    VALUES (NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
   END IF;
 END//
 
