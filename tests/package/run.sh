@@ -212,7 +212,7 @@ snapshot() {
 		grep -E "(^|[:,])$account(,|$)" /etc/group | sed 's/^/member: /'
 		grep -h "^$account:" /etc/shadow /etc/gshadow /etc/subuid /etc/subgid 2>/dev/null |
 			cut -d: -f1 | sed 's/^/shadow: /'
-		find /etc /usr /lib /var /run -xdev -name "*$account*" -print 2>/dev/null
+		find /etc /usr /lib /var /run -xdev -path /var/tmp -prune -o -name "*$account*" -print 2>/dev/null
 	} | sort
 }
 snapshot >"$tmp/before.txt"
