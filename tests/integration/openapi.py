@@ -54,9 +54,16 @@ def _deref(obj):
     return obj
 
 
+_validators = {}
+
+
 def _check(instance, schema, what):
-    validator = jsonschema.Draft202012Validator(schema, resolver=_resolver,
-                                                format_checker=jsonschema.FormatChecker())
+    # Schemas are parts of the loaded document, alive as long as it is.
+    validator = _validators.get(id(schema))
+    if validator is None:
+        validator = jsonschema.Draft202012Validator(schema, resolver=_resolver,
+                                                    format_checker=jsonschema.FormatChecker())
+        _validators[id(schema)] = validator
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
