@@ -20,6 +20,8 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
+import openapi
+
 ENV_VARS = (
     "FOLLOWINGS_PORT", "FOLLOWINGS_TLS_PORT", "FOLLOWINGS_ANY_PORT",
     "FOLLOWINGS_BASEURL_PORT", "FOLLOWINGS_SERVER_NAME",
@@ -190,7 +192,11 @@ def http(path, method="GET", headers=(), port=None, http10=False, data=None,
     for line in lines[1:]:
         k, _, v = line.partition(":")
         hdrs.append((k.strip(), v.strip()))
-    return Response(int(m.group(1)), hdrs, body, desc)
+    resp = Response(int(m.group(1)), hdrs, body, desc)
+    # Every answer must be one doc/openapi.yaml describes.
+    problems = openapi.problems(method, path, resp.status, resp.headers, resp.body)
+    assert not problems, "\n".join(problems) + f"\n{resp}"
+    return resp
 
 
 def get_url(url, headers=(), method="GET"):
