@@ -285,10 +285,16 @@ timeout 120 "$sandbox" start "$db_dir" >"$tmp/db.log" 2>&1 || { cat "$tmp/db.log
 chmod 0755 "$db_dir"
 sql() { timeout 60 "$sandbox" sql "$db_dir" --default-character-set=utf8mb4 "$@"; }
 sql -e "CREATE DATABASE $db_name CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" || fail "CREATE DATABASE failed"
-schema=/usr/share/followings-fcgi/schema.sql
+# A platform database as the package's README.Debian says: the contract
+# tables with their rows, then the installed followings-db adds the service.
+schema=/usr/share/followings-fcgi/contract.sql
 sql "$db_name" <"$schema" || fail "the installed $schema did not load"
 sql "$db_name" <"$repo/tests/integration/fixtures.sql" || fail "fixtures.sql did not load"
-ok "MariaDB sandbox loaded from the installed $schema"
+/usr/bin/followings-db install --socket="$db_socket" -uroot "$db_name" >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log" >&2; fail "the installed followings-db install failed"; }
+/usr/bin/followings-db verify --socket="$db_socket" -uroot "$db_name" >>"$tmp/install.log" 2>&1 ||
+	fail "the installed followings-db verify failed"
+ok "MariaDB sandbox: $schema, fixtures, then the installed followings-db install and verify"
 
 jwt_secret=$("$py" -c 'import secrets; print("pkg-" + secrets.token_hex(24))')
 mkdir -p "$tmp/etc"
