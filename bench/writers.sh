@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What the service's objects cost the platform's writers, in one run:
 #
-#   bench/writers.sh            8 writers, 5 hot accounts, 60 s per schema
+#   bench/writers.sh            8 writers, 5 hot accounts, 60 s per schema,
+#                               in WRITERS_ROUNDS (3) alternating slices so
+#                               that a noisy machine weighs on both alike
 #   WRITERS_CONNS=4 WRITERS_HOT=200 WRITERS_SECONDS=20 bench/writers.sh
 #   WRITERS_MIX=40,30,15,5,10 (follow, unfollow, soft delete/restore,
 #     hard delete, sign-up)   WRITERS_FANOUT=100000 (0: skip that part)
@@ -23,6 +25,7 @@ set -euo pipefail
 conns=${WRITERS_CONNS:-8}
 hot=${WRITERS_HOT:-5}
 secs=${WRITERS_SECONDS:-60}
+rounds=${WRITERS_ROUNDS:-3}
 mix=${WRITERS_MIX:-40,30,15,5,10}
 users=${WRITERS_USERS:-3000}
 follows=${WRITERS_FOLLOWS:-24000}
@@ -47,26 +50,34 @@ for db in w_bare w_ours; do
 done
 "$fdb" install --socket="$sock" -uroot w_ours 2>"$dir/install.log"
 
-run() { "$tool" -S "$sock" -D "$1" -c "$conns" -t "$secs" --hot "$hot" --mix "$mix" "${@:2}"; }
-log "writers on the bare contract tables ($conns connections, $secs s, $hot hot accounts, mix $mix)"
-run w_bare | tee "$dir/bare.out"
-log "writers on the service's schema, upkeep running beside them"
-run w_ours --maintain | tee "$dir/ours.out"
+run() { "$tool" -S "$sock" -D "$1" -c "$conns" -t "$((secs / rounds))" --hot "$hot" --mix "$mix" "${@:2}"; }
+log "writers: $conns connections, $rounds x $((secs / rounds)) s per schema, alternating, $hot hot accounts, mix $mix"
+: >"$dir/bare.out"
+: >"$dir/ours.out"
+for r in $(seq 1 "$rounds"); do
+	log "round $r: bare contract tables"
+	run w_bare >>"$dir/bare.out"
+	log "round $r: the service's schema, upkeep running beside the writers"
+	run w_ours --maintain >>"$dir/ours.out"
+done
 t=$(date +%s.%N)
 "$fdb" maintain --socket="$sock" -uroot w_ours
 drain=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 if "$fdb" verify --socket="$sock" -uroot w_ours; then exact=yes; else exact=NO; fi
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2" | tail -n 1; }
-bare=$(field per_second "$dir/bare.out")
-ours=$(field per_second "$dir/ours.out")
+# Sums of a field over the rounds' total lines.
+total() { sed -n "s/^total.* $1=\([0-9.]*\).*/\1/p" "$2" | awk '{ n += $1 } END { printf "%d", n }'; }
+rate() { awk -v d="$(total done "$1")" -v s="$(total seconds "$1")" 'BEGIN { printf "%.0f", d / s }'; }
+bare=$(rate "$dir/bare.out")
+ours=$(rate "$dir/ours.out")
 echo
+grep -h '^op=' "$dir/bare.out" "$dir/ours.out" >/dev/null
 echo "| schema | writes/s | done | failed | deadlocks | lock-wait timeouts |"
 echo "|---|---|---|---|---|---|"
 for f in bare ours; do
 	dl=$(awk -F'deadlocks=' '/^op=/{split($2,a," "); n+=a[1]} END{print n+0}' "$dir/$f.out")
 	lw=$(awk -F'lock_wait_timeouts=' '/^op=/{split($2,a," "); n+=a[1]} END{print n+0}' "$dir/$f.out")
-	echo "| $f | $(field per_second "$dir/$f.out") | $(field 'total.*done' "$dir/$f.out") | $(field failed "$dir/$f.out") | $dl | $lw |"
+	echo "| $f | $(rate "$dir/$f.out") | $(total done "$dir/$f.out") | $(total failed "$dir/$f.out") | $dl | $lw |"
 done
 awk -v a="$ours" -v b="$bare" 'BEGIN { printf "\nthroughput on ours: %.1f%% of the bare tables\n", 100 * a / b }'
 echo "upkeep drained ${drain}s after the writers stopped; followings-db verify exact: $exact"

@@ -107,9 +107,18 @@ BEGIN
        WHERE NOT EXISTS (SELECT 1 FROM follows f WHERE f.id = g.edge_id AND f.follower_id = g.follower_id
                             AND f.followed_id = g.followed_id AND DATE(f.created_at) = g.day
                             AND f.followed_deleted = 2);
-    DELETE l FROM followings_tmp_done d STRAIGHT_JOIN follow_log l
-        ON l.follower_id = d.follower_id AND l.day = d.day AND l.edge_id = d.edge_id
-       AND l.followed_id = d.followed_id AND l.late <> 0;
+    -- Claimed first with SKIP LOCKED: the index range also holds other
+    -- edges' rows, which writers may be appending right now (a DELETE would
+    -- wait for those).  The rows that match were all committed: a writer
+    -- adds one only while it holds the edge, and then the edge still
+    -- matched above.
+    DELETE FROM followings_tmp_ids;
+    INSERT INTO followings_tmp_ids
+      SELECT l.id FROM followings_tmp_done d STRAIGHT_JOIN follow_log l
+          ON l.follower_id = d.follower_id AND l.day = d.day AND l.edge_id = d.edge_id
+         AND l.followed_id = d.followed_id AND l.late <> 0
+         FOR UPDATE SKIP LOCKED;
+    DELETE l FROM followings_tmp_ids t STRAIGHT_JOIN follow_log l ON l.id = t.id;
     CALL followings_apply();
   END IF;
   COMMIT;
