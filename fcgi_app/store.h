@@ -27,6 +27,8 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "db.h"
+#include "dbtiming.h"
 #include "model.h"
 #include "prefs.h"
 
@@ -98,5 +100,14 @@ enum store_rc store_seek_day(struct store *s, int64_t follower, int64_t offset,
 
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);
+
+/*
+ * What the database did since the last store_timing_reset(): each
+ * statement's time and rows, round trips (the request and slow logs, the
+ * scoreboard's database-time histogram).
+ */
+const struct dbtiming *store_timing(const struct store *s);
+void store_timing_reset(struct store *s);
+const struct db_counters *store_db_counters(const struct store *s);
 
 #endif
