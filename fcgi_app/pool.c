@@ -103,7 +103,7 @@ install_master_signals(void)
 
 /* In the child: back to the worker's own handlers, then serve. */
 static void __attribute__((noreturn))
-run_child(struct pool *p, pid_t master, int slot)
+run_child(struct pool *p, pid_t master, int slot, const sigset_t *unblock)
 {
 	unsigned long max = p->conf->max_requests;
 	unsigned long served;
@@ -112,6 +112,8 @@ run_child(struct pool *p, pid_t master, int slot)
 	close(signal_pipe[1]);
 	signal(SIGCHLD, SIG_DFL);
 	worker_signals_init();
+	/* A stop sent while the handlers were being changed is delivered now. */
+	sigprocmask(SIG_SETMASK, unblock, NULL);
 	/* A master killed with SIGKILL must not leave workers serving. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != master)
@@ -131,8 +133,22 @@ spawn(struct pool *p)
 {
 	pid_t master = getpid();
 	int slot = scoreboard_claim(p->sb, p->generation);
-	pid_t pid = fork();
+	sigset_t stops, old;
+	pid_t pid;
 
+	/*
+	 * Stop signals wait until the child has its own handlers: one that
+	 * arrived in between would reach the master's handler, whose pipe the
+	 * child has closed, and be lost.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		log_error("fork: %s", strerror(errno));
 		scoreboard_release(p->sb, slot);
@@ -141,7 +157,7 @@ spawn(struct pool *p)
 	}
 	if (pid == 0) {
 		scoreboard_attach(p->sb, slot, getpid());
-		run_child(p, master, slot);
+		run_child(p, master, slot, &old);
 	}
 	scoreboard_attach(p->sb, slot, pid);
 	if (p->nprocs == p->cap) {
