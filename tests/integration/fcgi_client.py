@@ -42,6 +42,12 @@ class Reply:
 def request(address, uri, method="GET", headers=None, timeout=10):
     """Sends one request to address (a unix socket path or (host, port));
     headers maps CGI names (HTTP_AUTHORIZATION, ...) to values."""
+    return finish(begin(address, uri, method, headers, timeout))
+
+
+def begin(address, uri, method="GET", headers=None, timeout=10):
+    """Connects and sends the request but for the end of its parameters: a
+    worker has accepted the connection and waits for the rest."""
     params = {
         "REQUEST_METHOD": method,
         "REQUEST_URI": uri,
@@ -53,16 +59,18 @@ def request(address, uri, method="GET", headers=None, timeout=10):
     }
     params.update(headers or {})
     family = socket.AF_UNIX if isinstance(address, str) else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.settimeout(timeout)
-        s.connect(address)
-        body = _params(params)
-        s.sendall(
-            _record(BEGIN_REQUEST, struct.pack("!HB5x", RESPONDER, 0))
-            + _record(PARAMS, body)
-            + _record(PARAMS, b"")
-            + _record(STDIN, b"")
-        )
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(address)
+    s.sendall(_record(BEGIN_REQUEST, struct.pack("!HB5x", RESPONDER, 0))
+              + _record(PARAMS, _params(params)))
+    return s
+
+
+def finish(s):
+    """Ends the parameters begun by begin() and reads the reply."""
+    with s:
+        s.sendall(_record(PARAMS, b"") + _record(STDIN, b""))
         out, buf = b"", b""
         while True:
             chunk = s.recv(65536)
