@@ -270,12 +270,19 @@ def spawn_fd0(tmp_path, extra, name):
     proc = subprocess.Popen([BIN, "--config", str(conf)], stdin=lsock.fileno(), stdout=log,
                             stderr=log, env=env, close_fds=True)
     lsock.close()
-    return proc, sock_path, tmp_path / f"{name}.log"
+    proc.log_path = tmp_path / f"{name}.log"
+    return proc, sock_path, proc.log_path
+
+
+SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
 
 def stop(proc):
+    """SIGTERM: a clean exit, and no sanitizer report (ASan/UBSan builds)."""
     proc.terminate()
     assert proc.wait(timeout=15) == 0
+    log = proc.log_path.read_text(errors="replace")
+    assert not SANITIZER.search(log), log
 
 
 def test_spawned_process_reports_itself_with_json_and_slow_logs(tmp_path):

@@ -6,6 +6,7 @@ units in conf/systemd/ (binary path replaced by the one under test)."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -68,6 +69,8 @@ status_path = /st
         proc.kill()
         proc.wait()
     ns.close()
+    text = (tmp_path / "sd.log").read_text(errors="replace")
+    assert not re.search(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:", text), text
 
 
 def test_socket_activation_and_notifications(activated):
