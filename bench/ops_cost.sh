@@ -13,7 +13,10 @@
 # request are (Ir(N2) - Ir(N1)) / (N2 - N1), which leaves start-up, the
 # first requests' statement preparation and shutdown out.
 #
-# Settings: BENCH_OPS_N1=200 BENCH_OPS_N2=1200.
+# Settings: BENCH_OPS_N1=200 BENCH_OPS_N2=1200; BENCH_OPS_BASELINE_BIN=path
+# measures that binary too (e.g. one built before these features, which has
+# no scoreboard at all); BENCH_OPS_KEEP=1 keeps the callgrind files (for
+# callgrind_annotate) and says where.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -30,7 +33,7 @@ RUN=$(mktemp -d /tmp/followings-opscost.XXXXXX)
 started_db=0
 cleanup() {
 	[ "$started_db" = 1 ] && sbx stop "$SBX_DIR" >/dev/null 2>&1
-	rm -rf "$RUN"
+	if [ "${BENCH_OPS_KEEP:-0}" = 1 ]; then log "kept $RUN"; else rm -rf "$RUN"; fi
 }
 trap cleanup EXIT
 if [ ! -S "$DB_SOCK" ]; then
@@ -64,7 +67,7 @@ EOF
 
 # Instructions of the worker process for one run of N requests.
 run_once() {
-	local extra=$1 n=$2 dir
+	local bin=$1 extra=$2 n=$3 dir
 	dir=$(mktemp -d "$RUN/run.XXXXXX")
 	cat >"$dir/app.conf" <<EOF
 db_socket = $DB_SOCK
@@ -76,7 +79,7 @@ max_requests = 0
 $extra
 EOF
 	[ "$(id -u)" != 0 ] || echo "user = root" >>"$dir/app.conf"
-	valgrind --tool=callgrind --callgrind-out-file="$dir/cg.%p" "$BIN" --config "$dir/app.conf" \
+	valgrind --tool=callgrind --callgrind-out-file="$dir/cg.%p" "$bin" --config "$dir/app.conf" \
 		--listen "unix:$dir/app.sock" >"$dir/service.log" 2>&1 &
 	local vpid=$!
 	local t=0
@@ -94,13 +97,22 @@ EOF
 }
 
 declare -A result
-for mode in off on; do
-	if [ $mode = off ]; then extra=""; else extra=$'status_path = /fcgi-status\nrequest_log = on'; fi
-	a=$(run_once "$extra" "$N1")
-	b=$(run_once "$extra" "$N2")
+modes="off on"
+[ -n "${BENCH_OPS_BASELINE_BIN:-}" ] && modes="base $modes"
+for mode in $modes; do
+	bin=$BIN
+	extra=""
+	case $mode in
+	base) bin=$BENCH_OPS_BASELINE_BIN ;;
+	on) extra=$'status_path = /fcgi-status\nrequest_log = on' ;;
+	esac
+	a=$(run_once "$bin" "$extra" "$N1")
+	b=$(run_once "$bin" "$extra" "$N2")
 	result[$mode]=$(( (b - a) / (N2 - N1) ))
 	log "$mode: Ir($N1)=$a Ir($N2)=$b -> $((result[$mode])) instructions per request"
 done
-awk -v off="${result[off]}" -v on="${result[on]}" 'BEGIN {
-	printf "worker instructions per w1 request: off %d, on %d, +%d (%.2f%%)\n", off, on, on - off, (on - off) * 100.0 / off
+awk -v off="${result[off]}" -v on="${result[on]}" -v base="${result[base]:-0}" 'BEGIN {
+	printf "worker instructions per w1 request: off %d, on %d: +%d (%.2f%%)\n", off, on, on - off, (on - off) * 100.0 / off
+	if (base > 0)
+		printf "against the baseline binary (%d): off %+.2f%%, on %+.2f%%\n", base, (off - base) * 100.0 / base, (on - base) * 100.0 / base
 }'

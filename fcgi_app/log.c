@@ -58,15 +58,35 @@ log_level_name(enum log_level level)
 size_t
 log_time(char *out, size_t len)
 {
+	/* The date and time to the second change once a second: kept. */
+	static time_t cached_sec = -1;
+	static char cached[64];
 	struct timespec ts;
-	struct tm tm;
-	size_t n;
+	long ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += (size_t)snprintf(out + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
-	return n < len ? n : len - 1;
+	if (ts.tv_sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&ts.tv_sec, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = ts.tv_sec;
+	}
+	if (len < 25) {
+		if (len > 0)
+			out[0] = '\0';
+		return 0;
+	}
+	ms = ts.tv_nsec / 1000000;
+	memcpy(out, cached, 19);
+	out[19] = '.';
+	out[20] = (char)('0' + ms / 100);
+	out[21] = (char)('0' + ms / 10 % 10);
+	out[22] = (char)('0' + ms % 10);
+	out[23] = 'Z';
+	out[24] = '\0';
+	return 24;
 }
 
 size_t

@@ -17,19 +17,26 @@ static const char *const secret_words[] = {
 	"token", "auth", "key", "secret", "passw", "session", "jwt", "cookie", "signature",
 };
 
+/* Whether name contains one of secret_words, ignoring case. */
 static bool
 name_is_secret(const char *name, size_t len)
 {
-	char lower[64];
+	for (size_t i = 0; i < len; i++) {
+		int c = tolower((unsigned char)name[i]);
 
-	if (len >= sizeof(lower))
-		len = sizeof(lower) - 1;
-	for (size_t i = 0; i < len; i++)
-		lower[i] = (char)tolower((unsigned char)name[i]);
-	lower[len] = '\0';
-	for (size_t i = 0; i < sizeof(secret_words) / sizeof(secret_words[0]); i++)
-		if (strstr(lower, secret_words[i]) != NULL)
-			return true;
+		for (size_t w = 0; w < sizeof(secret_words) / sizeof(secret_words[0]); w++) {
+			const char *word = secret_words[w];
+			size_t k = 1;
+
+			if (word[0] != c)
+				continue;
+			while (word[k] != '\0' && i + k < len
+			    && tolower((unsigned char)name[i + k]) == word[k])
+				k++;
+			if (word[k] == '\0')
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -103,81 +110,212 @@ reqlog_request_id(char out[REQLOG_ID_MAX + 1], const char *header)
 			return;
 		}
 	}
+	static const char hex[] = "0123456789abcdef";
+	uint64_t v;
+
 	if (base == 0 && getrandom(&base, sizeof(base), GRND_NONBLOCK) != sizeof(base))
 		base = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)&base;
-	snprintf(out, REQLOG_ID_MAX + 1, "%016llx", (unsigned long long)(base + ++counter));
+	v = base + ++counter;
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+	out[16] = '\0';
 }
 
-static size_t
-put_common(char *line, size_t cap, const char *level, const char *event, const struct reqlog_entry *e)
-{
-	char when[40], uri[URI_MAX], method[33];
-	size_t n, mlen = strspn(e->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_");
-	int w;
+/*
+ * A line is appended piece by piece, without printf: the request log runs
+ * on every request, and formatting it with snprintf cost about as many
+ * instructions as the scoreboard and the rest of the logging together
+ * (bench/RESULTS.md).
+ */
+struct line {
+	char *p;
+	size_t n, cap;		/* cap leaves room for a closing "]}" and the newline */
+};
 
-	/* The method as a plain token or not at all. */
-	if (mlen == 0 || mlen > 32 || e->method[mlen] != '\0')
-		mlen = 0;
-	memcpy(method, e->method, mlen);
-	method[mlen] = '\0';
-	log_time(when, sizeof(when));
-	reqlog_safe_uri(uri, sizeof(uri), e->uri != NULL ? e->uri : "");
-	if (log_is_json())
-		w = snprintf(line, cap, "{\"time\":\"%s\",\"level\":\"%s\",\"event\":\"%s\","
-		    "\"method\":\"%s\",\"uri\":\"%s\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f,"
-		    "\"db_ms\":%.3f,\"pid\":%ld,\"request_id\":\"%s\"", when, level, event, method, uri,
-		    e->status, (unsigned long long)e->body_bytes, (double)e->duration_us / 1000.0,
-		    (double)e->db->us / 1000.0, (long)getpid(), e->request_id);
-	else
-		w = snprintf(line, cap, PACKAGE_NAME "[%ld]: %s: %s time=%s method=%s uri=\"%s\" status=%d "
-		    "bytes=%llu ms=%.3f db_ms=%.3f pid=%ld request_id=%s", (long)getpid(), level, event,
-		    when, method[0] ? method : "-", uri, e->status, (unsigned long long)e->body_bytes,
-		    (double)e->duration_us / 1000.0, (double)e->db->us / 1000.0, (long)getpid(),
-		    e->request_id);
-	n = w < 0 ? 0 : (size_t)w;
-	return n < cap ? n : cap - 1;
+static void
+put(struct line *l, const char *s, size_t len)
+{
+	char *d;
+
+	if (len > l->cap - l->n)
+		len = l->cap - l->n;
+	d = l->p + l->n;
+	l->n += len;
+	/* Most pieces are a few bytes: a loop beats a call to memcpy. */
+	while (len-- > 0)
+		*d++ = *s++;
+}
+
+/* A method worth logging: a plain token of up to 32 letters, '-' or '_'. */
+static size_t
+method_len(const char *m)
+{
+	size_t n = 0;
+
+	while (n <= 32 && ((m[n] >= 'A' && m[n] <= 'Z') || (m[n] >= 'a' && m[n] <= 'z')
+	    || m[n] == '-' || m[n] == '_'))
+		n++;
+	return n <= 32 && m[n] == '\0' ? n : 0;
+}
+
+static void
+puts_(struct line *l, const char *s)
+{
+	put(l, s, strlen(s));
+}
+
+static void
+put_uint(struct line *l, unsigned long long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	put(l, d + i, sizeof(d) - i);
+}
+
+/* Microseconds as milliseconds with three decimals. */
+static void
+put_ms(struct line *l, int64_t us)
+{
+	char frac[4];
+
+	if (us < 0)
+		us = 0;
+	put_uint(l, (unsigned long long)us / 1000);
+	frac[0] = '.';
+	frac[1] = (char)('0' + us / 100 % 10);
+	frac[2] = (char)('0' + us / 10 % 10);
+	frac[3] = (char)('0' + us % 10);
+	put(l, frac, 4);
+}
+
+/* "key=" in text, ",\"key\":" in JSON. */
+static void
+put_key(struct line *l, bool json, const char *key)
+{
+	put(l, json ? ",\"" : " ", json ? 2 : 1);
+	puts_(l, key);
+	put(l, json ? "\":" : "=", json ? 2 : 1);
+}
+
+static void
+put_quoted(struct line *l, bool json, const char *key, const char *v, size_t len)
+{
+	put_key(l, json, key);
+	put(l, "\"", 1);
+	put(l, v, len);
+	put(l, "\"", 1);
+}
+
+static void
+put_common(struct line *l, const char *level, const char *event, const struct reqlog_entry *e)
+{
+	char when[40], uri[URI_MAX];
+	bool json = log_is_json();
+	size_t ulen, mlen = method_len(e->method);
+	long pid = (long)getpid();
+	size_t wlen = log_time(when, sizeof(when));
+
+	ulen = reqlog_safe_uri(uri, sizeof(uri), e->uri != NULL ? e->uri : "");
+	if (json) {
+		puts_(l, "{\"time\":\"");
+		put(l, when, wlen);
+		puts_(l, "\",\"level\":\"");
+		puts_(l, level);
+		puts_(l, "\",\"event\":\"");
+		puts_(l, event);
+		put(l, "\"", 1);
+		put_quoted(l, json, "method", e->method, mlen);
+	} else {
+		puts_(l, PACKAGE_NAME "[");
+		put_uint(l, (unsigned long long)pid);
+		puts_(l, "]: ");
+		puts_(l, level);
+		puts_(l, ": ");
+		puts_(l, event);
+		put_key(l, json, "time");
+		put(l, when, wlen);
+		put_key(l, json, "method");
+		put(l, mlen ? e->method : "-", mlen ? mlen : 1);
+	}
+	put_quoted(l, json, "uri", uri, ulen);
+	put_key(l, json, "status");
+	put_uint(l, (unsigned long long)(e->status > 0 ? e->status : 0));
+	put_key(l, json, "bytes");
+	put_uint(l, (unsigned long long)e->body_bytes);
+	put_key(l, json, "ms");
+	put_ms(l, e->duration_us);
+	put_key(l, json, "db_ms");
+	put_ms(l, e->db->us);
+	put_key(l, json, "pid");
+	put_uint(l, (unsigned long long)pid);
+	if (json)
+		put_quoted(l, json, "request_id", e->request_id, strlen(e->request_id));
+	else {
+		put_key(l, json, "request_id");
+		puts_(l, e->request_id);
+	}
 }
 
 void
 reqlog_request(const struct reqlog_entry *e)
 {
-	char line[LINE_MAX_BYTES];
-	size_t n = put_common(line, sizeof(line) - 2, "info", "request", e);
+	char buf[LINE_MAX_BYTES];
+	struct line l = {buf, 0, sizeof(buf) - 3};
 
+	put_common(&l, "info", "request", e);
 	if (log_is_json())
-		line[n++] = '}';
-	log_write(line, n, sizeof(line));
+		buf[l.n++] = '}';
+	log_write(buf, l.n, sizeof(buf));
 }
 
 void
 reqlog_slow(const struct reqlog_entry *e, unsigned threshold_ms)
 {
-	char line[LINE_MAX_BYTES];
-	size_t cap = sizeof(line) - 2, n;
+	char buf[LINE_MAX_BYTES];
+	struct line l = {buf, 0, sizeof(buf) - 3};
 	bool json = log_is_json();
-	int w;
 
 	if (!log_enabled(LOG_LEVEL_WARN))
 		return;
-	n = put_common(line, cap, "warn", json ? "slow_request" : "slow request", e);
-	w = snprintf(line + n, cap - n, json ? ",\"threshold_ms\":%u,\"round_trips\":%u,\"statements\":["
-	    : " threshold_ms=%u round_trips=%u statements=\"", threshold_ms, e->db->round_trips);
-	n += w > 0 ? (size_t)w : 0;
-	for (unsigned i = 0; i < e->db->n && n < cap; i++) {
-		const struct stmt_time *s = &e->db->stmts[i];
+	put_common(&l, "warn", json ? "slow_request" : "slow request", e);
+	put_key(&l, json, "threshold_ms");
+	put_uint(&l, threshold_ms);
+	put_key(&l, json, "round_trips");
+	put_uint(&l, e->db->round_trips);
+	put_key(&l, json, "statements");
+	put(&l, json ? "[" : "\"", 1);
+	for (unsigned i = 0; i < e->db->n; i++) {
+		const struct stmt_time *st = &e->db->stmts[i];
 
-		w = snprintf(line + n, cap - n, json ? "%s{\"name\":\"%s\",\"ms\":%.3f,\"rows\":%lu}"
-		    : "%s%s %.3f ms %lu rows", i ? (json ? "," : ", ") : "", s->name,
-		    (double)s->us / 1000.0, s->rows);
-		n += w > 0 ? (size_t)w : 0;
+		if (json) {
+			puts_(&l, i ? ",{\"name\":\"" : "{\"name\":\"");
+			puts_(&l, st->name);
+			puts_(&l, "\",\"ms\":");
+			put_ms(&l, st->us);
+			puts_(&l, ",\"rows\":");
+			put_uint(&l, st->rows);
+			put(&l, "}", 1);
+		} else {
+			if (i)
+				puts_(&l, ", ");
+			puts_(&l, st->name);
+			put(&l, " ", 1);
+			put_ms(&l, st->us);
+			puts_(&l, " ms ");
+			put_uint(&l, st->rows);
+			puts_(&l, " rows");
+		}
 	}
-	if (n > cap - 2)
-		n = cap - 2;
+	/* The closing characters always fit: cap kept room for them. */
 	if (json) {
-		line[n++] = ']';
-		line[n++] = '}';
+		buf[l.n++] = ']';
+		buf[l.n++] = '}';
 	} else {
-		line[n++] = '"';
+		buf[l.n++] = '"';
 	}
-	log_write(line, n, sizeof(line));
+	log_write(buf, l.n, sizeof(buf));
 }

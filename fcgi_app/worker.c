@@ -95,14 +95,12 @@ record(struct app *app, const struct board *board, FCGX_Request *fcgi, const str
 	scoreboard_request_end(board->sb, board->slot, &sample);
 	if (app->conf->request_log || slow) {
 		char id[REQLOG_ID_MAX + 1];
+		/* req->path is REQUEST_URI itself, query included (see request.h). */
 		struct reqlog_entry e = {
-			req->method, request_env(fcgi->envp, "REQUEST_URI"), resp->status, body_bytes,
-			duration_us, db, id,
+			req->method, req->path, resp->status, body_bytes, duration_us, db, id,
 		};
 
 		reqlog_request_id(id, request_env(fcgi->envp, "HTTP_X_REQUEST_ID"));
-		if (e.uri == NULL)
-			e.uri = req->path;
 		if (app->conf->request_log)
 			reqlog_request(&e);
 		if (slow)
