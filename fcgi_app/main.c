@@ -262,10 +262,13 @@ main(int argc, char **argv)
 		struct scoreboard *sb = scoreboard_create(SB_SCOPE_PROCESS, 1);
 		int slot = scoreboard_claim(sb, 0);
 
+		/*
+		 * No sd_notify here: a spawner's children inherit its
+		 * NOTIFY_SOCKET, and systemd would take (or log) their messages
+		 * as if from the spawner's unit.
+		 */
 		scoreboard_attach(sb, slot, getpid());
-		systemd_notify_ready("serving the socket on standard input");
 		served = worker_run(fd, &conf, 0, sb, slot, 0);
-		systemd_notify_stopping();
 		log_info("stopping after %lu requests", served);
 		scoreboard_destroy(sb);
 	}

@@ -3,8 +3,9 @@
  * RELOADING=1, STOPPING=1, STATUS=...) through libsystemd's sd_notify when
  * the program was built with it (configure finds libsystemd-dev; without it
  * these are no-ops), and socket activation (LISTEN_FDS/LISTEN_PID, read
- * here without libsystemd).  Only the master (or the lone process) calls
- * them: systemd accepts notifications from the main process only.
+ * here without libsystemd).  Only the --listen master calls them: systemd
+ * accepts notifications from the main process only, and a process on fd 0
+ * may have inherited its spawner's NOTIFY_SOCKET.
  */
 #ifndef FOLLOWINGS_SYSTEMD_H
 #define FOLLOWINGS_SYSTEMD_H

@@ -257,7 +257,7 @@ def test_second_instance_logs_json_lines():
 
 # ------------------------------------------------------------- spawned processes
 
-def spawn_fd0(tmp_path, extra, name, tcp=False):
+def spawn_fd0(tmp_path, extra, name, tcp=False, env=None):
     """The service as a spawner starts it: the listening socket on fd 0
     (a unix socket, or TCP on a free loopback port)."""
     conf = tmp_path / f"{name}.conf"
@@ -272,7 +272,7 @@ def spawn_fd0(tmp_path, extra, name, tcp=False):
         lsock.bind(sock_path)
     lsock.listen(16)
     log = open(tmp_path / f"{name}.log", "w")
-    env = dict(os.environ)
+    env = dict(os.environ, **(env or {}))
     proc = subprocess.Popen([BIN, "--config", str(conf)], stdin=lsock.fileno(), stdout=log,
                             stderr=log, env=env, close_fds=True)
     lsock.close()
@@ -292,6 +292,10 @@ def stop(proc):
 
 
 def test_spawned_process_reports_itself_with_json_and_slow_logs(tmp_path):
+    # As if inherited from a spawner run by systemd: nothing may be sent there.
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify.sock"))
+    notify.setblocking(False)
     proc, sock, logf = spawn_fd0(tmp_path, f"""db_socket = {s.DB_SOCKET}
 db_user = root
 db_name = {s.DB_NAME}
@@ -299,7 +303,7 @@ status_path = /st
 request_log = on
 slow_request_ms = 200
 log_format = json
-""", "fd0")
+""", "fd0", env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock")})
     try:
         path = s.followings_path(s.PAGER)
         for _ in range(2):
@@ -331,6 +335,9 @@ log_format = json
         assert "scope:                 process (this process only" in text
     finally:
         stop(proc)
+    with pytest.raises(BlockingIOError):
+        notify.recv(4096)
+    notify.close()
     objs = [json.loads(line) for line in logf.read_text().splitlines() if line.strip()]
     requests = [o for o in objs if o.get("event") == "request"]
     slow = [o for o in objs if o.get("event") == "slow_request"]
