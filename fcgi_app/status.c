@@ -83,9 +83,12 @@ render_text(struct buf *b, const struct status_info *in)
 	buf_printf(b, "accepted requests:     %" PRIu64 "\n", c->accepted);
 	for (int i = 0; i < 5; i++)
 		buf_printf(b, "responses %s:         %" PRIu64 "\n", class_names[i], c->status_class[i]);
-	for (int i = 0; i < UNAVAILABLE_CAUSES; i++)
+	for (int k = 1; k <= UNAVAILABLE_CAUSES; k++) {
+		int i = k % UNAVAILABLE_CAUSES;	/* "other" last */
+
 		buf_printf(b, "503 %s:%*s%" PRIu64 "\n", cause_names[i], (int)(18 - strlen(cause_names[i])), "",
 		    c->unavailable[i]);
+	}
 	buf_printf(b, "slow requests:         %" PRIu64 " (over %u ms)\n", c->slow, in->slow_request_ms);
 	buf_printf(b, "response body bytes:   %" PRIu64 "\n", c->body_bytes);
 	buf_printf(b, "db connects:           %" PRIu64 "\n", c->db_connects);
