@@ -2,11 +2,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "followings.h"
 #include "links.h"
+#include "listenq.h"
 #include "route.h"
+#include "status.h"
 
 void
 app_init(struct app *app, const struct conf *conf)
@@ -14,6 +17,7 @@ app_init(struct app *app, const struct conf *conf)
 	memset(app, 0, sizeof(*app));
 	app->conf = conf;
 	app->store = store_new(conf);
+	app->listen_fd = -1;
 	arena_init(&app->arena);
 }
 
@@ -25,6 +29,49 @@ app_cleanup(struct app *app)
 	buf_free(&app->page);
 	render_page_free(&app->writer);
 	memset(app, 0, sizeof(*app));
+}
+
+static void
+method_not_allowed(const struct request *req, struct response *resp)
+{
+	char message[96];
+	size_t n = strspn(req->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_");
+
+	/* Echo the method only when it is a plain token. */
+	if (n > 0 && n <= 32 && req->method[n] == '\0')
+		snprintf(message, sizeof(message), "Method \"%s\" not allowed.", req->method);
+	else
+		snprintf(message, sizeof(message), "Method not allowed.");
+	resp_error(resp, 405, "method_not_allowed", message);
+	resp->allow = true;
+}
+
+static bool
+is_status_path(const struct app *app, const struct request *req)
+{
+	const char *sp = app->conf->status_path;
+
+	return sp != NULL && app->scoreboard != NULL && strlen(sp) == req->path_len
+	    && memcmp(sp, req->path, req->path_len) == 0;
+}
+
+/* The status page: a snapshot of the scoreboard and the listen queue. */
+static void
+serve_status(struct app *app, const struct request *req, struct response *resp)
+{
+	enum status_format f = status_format_from_query(req->query, req->query_len);
+	struct sb_snapshot snap;
+	struct listen_queue queue;
+	struct status_info info;
+
+	scoreboard_snapshot(app->scoreboard, &snap);
+	listen_queue_read(app->listen_fd, &queue);
+	info = (struct status_info){&snap, &queue, (long)getpid(), app->master_pid,
+	    app->conf->slow_request_ms};
+	status_render(&app->page, f, &info);
+	scoreboard_snapshot_free(&snap);
+	resp_json_text(resp, 200, app->page.data, app->page.len);
+	resp->content_type = status_content_type(f);
 }
 
 void
@@ -51,6 +98,13 @@ app_handle(struct app *app, const struct request *req, struct response *resp)
 	bool get_or_head = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
 
 	resp_init(resp);
+	if (is_status_path(app, req)) {
+		if (get_or_head)
+			serve_status(app, req, resp);
+		else
+			method_not_allowed(req, resp);
+		return;
+	}
 	route_match(req->path, req->path_len, &route);
 	switch (route.result) {
 	case ROUTE_NOT_FOUND:
@@ -65,16 +119,7 @@ app_handle(struct app *app, const struct request *req, struct response *resp)
 		break;
 	}
 	if (!get_or_head) {
-		char message[96];
-		size_t n = strspn(req->method, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_");
-
-		/* Echo the method only when it is a plain token. */
-		if (n > 0 && n <= 32 && req->method[n] == '\0')
-			snprintf(message, sizeof(message), "Method \"%s\" not allowed.", req->method);
-		else
-			snprintf(message, sizeof(message), "Method not allowed.");
-		resp_error(resp, 405, "method_not_allowed", message);
-		resp->allow = true;
+		method_not_allowed(req, resp);
 		return;
 	}
 	switch (route.endpoint) {

@@ -1,7 +1,9 @@
 /*
  * What a worker keeps between requests (configuration, the database store,
  * the preference cache, a request arena) and the request dispatcher: path
- * first (404, 301), then method (405), then the endpoint.
+ * first (404, 301), then method (405), then the endpoint.  The status page
+ * (status_path, when set) is matched before the routes and only reads the
+ * scoreboard the worker writes.
  */
 #ifndef FOLLOWINGS_APP_H
 #define FOLLOWINGS_APP_H
@@ -15,6 +17,7 @@
 #include "render.h"
 #include "request.h"
 #include "response.h"
+#include "scoreboard.h"
 #include "store.h"
 
 struct app {
@@ -25,6 +28,10 @@ struct app {
 	struct buf page;	/* the page's JSON, reused across requests */
 	struct page_writer writer;	/* writes it; its scratch buffers are reused too */
 	struct timespec last_maintain;	/* CLOCK_MONOTONIC of the last app_between_requests() call that ran */
+	/* For the status page (status_path): read only, never written here. */
+	const struct scoreboard *scoreboard;
+	int listen_fd;
+	long master_pid;	/* 0 without a master */
 };
 
 void app_init(struct app *app, const struct conf *conf);

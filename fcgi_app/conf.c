@@ -31,6 +31,7 @@ conf_defaults(struct conf *c)
 	c->socket_mode = 0660;
 	c->max_requests = 10000;
 	c->shutdown_timeout = 10;
+	c->slow_request_ms = 1000;
 }
 
 static void
@@ -135,6 +136,36 @@ set_base_url(struct conf *c, const char *value, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+set_bool(bool *slot, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "on") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "true") == 0
+	    || strcmp(value, "1") == 0)
+		*slot = true;
+	else if (strcmp(value, "off") == 0 || strcmp(value, "no") == 0 || strcmp(value, "false") == 0
+	    || strcmp(value, "0") == 0)
+		*slot = false;
+	else
+		return errorf(err, errlen, "%s must be on or off", key);
+	return 0;
+}
+
+static int
+set_status_path(struct conf *c, const char *value, char *err, size_t errlen)
+{
+	if (value[0] == '\0') {
+		set_string(&c->status_path, "");
+		return 0;
+	}
+	if (value[0] != '/' || strlen(value) > 256)
+		return errorf(err, errlen, "status_path must be a path starting with '/'");
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '%')
+			return errorf(err, errlen, "status_path may not contain blanks, '?', '#' or '%%'");
+	set_string(&c->status_path, value);
+	return 0;
+}
+
 int
 conf_set(struct conf *c, const char *key, const char *value, char *err, size_t errlen)
 {
@@ -212,7 +243,17 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		set_string(&c->group, value);
 	else if (strcmp(key, "pid_file") == 0)
 		set_string(&c->pid_file, value);
-	else
+	else if (strcmp(key, "status_path") == 0)
+		return set_status_path(c, value, err, errlen);
+	else if (strcmp(key, "request_log") == 0)
+		return set_bool(&c->request_log, key, value, err, errlen);
+	else if (strcmp(key, "slow_request_ms") == 0)
+		return set_unsigned(&c->slow_request_ms, key, value, 0, 3600000, err, errlen);
+	else if (strcmp(key, "log_format") == 0) {
+		if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
+			return errorf(err, errlen, "log_format must be text or json");
+		c->log_json = strcmp(value, "json") == 0;
+	} else
 		return errorf(err, errlen, "unknown key '%s'", key);
 	return 0;
 }
@@ -300,5 +341,6 @@ conf_free(struct conf *c)
 	free(c->user);
 	free(c->group);
 	free(c->pid_file);
+	free(c->status_path);
 	memset(c, 0, sizeof(*c));
 }

@@ -7,6 +7,7 @@
 #ifndef FOLLOWINGS_CONF_H
 #define FOLLOWINGS_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,12 @@ struct conf {
 	char *user;		/* drop to this user when started as root */
 	char *group;		/* and this group (default: the user's); owns the unix socket */
 	char *pid_file;
+
+	/* Operation (status page, request and slow logs). */
+	char *status_path;	/* exact path the workers answer with the status page; NULL: none */
+	bool request_log;	/* one line per request on standard error */
+	unsigned slow_request_ms;	/* slower requests are logged at warn and counted; 0: never */
+	bool log_json;		/* log_format = json: JSON lines instead of text */
 };
 
 /* Fills *c with the defaults. */

@@ -18,6 +18,8 @@ struct db {
 	MYSQL_STMT **stmts;
 	struct timespec last_attempt;
 	bool attempted;
+	bool ever_connected;
+	struct db_counters counters;
 };
 
 static long long
@@ -104,6 +106,7 @@ connect_and_prepare(struct db *db)
 	        0) == NULL) {
 		log_error("cannot connect to the database: %s", mysql_error(db->conn));
 		disconnect(db);
+		db->counters.failures++;
 		return -1;
 	}
 	for (size_t i = 0; i < db->count; i++) {
@@ -113,11 +116,15 @@ connect_and_prepare(struct db *db)
 			log_error("cannot prepare statement %zu: %s", i,
 			    db->stmts[i] ? mysql_stmt_error(db->stmts[i]) : mysql_error(db->conn));
 			disconnect(db);
+			db->counters.failures++;
 			return -1;
 		}
 	}
 	log_info("connected to the database (%s), %zu statements prepared",
 	    mysql_get_host_info(db->conn), db->count);
+	db->counters.connects++;
+	db->counters.reconnects += db->ever_connected;
+	db->ever_connected = true;
 	return 0;
 }
 
@@ -131,6 +138,12 @@ db_ready(struct db *db)
 	db->attempted = true;
 	clock_gettime(CLOCK_MONOTONIC, &db->last_attempt);
 	return connect_and_prepare(db);
+}
+
+const struct db_counters *
+db_counters(const struct db *db)
+{
+	return &db->counters;
 }
 
 MYSQL_STMT *

@@ -15,6 +15,13 @@
 
 struct db;
 
+/* Connection events of this worker since it started (for the status page). */
+struct db_counters {
+	unsigned long connects;		/* connections opened and prepared */
+	unsigned long reconnects;	/* of which replaced an earlier, lost one */
+	unsigned long failures;		/* attempts that failed */
+};
+
 /* sql[0..count) are prepared on every (re)connection, in this order. */
 struct db *db_new(const struct conf *conf, const char *const *sql, size_t count);
 void db_free(struct db *db);
@@ -35,6 +42,8 @@ MYSQL_STMT *db_stmt(struct db *db, size_t i);
  * the connection was lost, so that one retry is worth it.
  */
 bool db_failed(struct db *db, MYSQL_STMT *stmt, const char *what);
+
+const struct db_counters *db_counters(const struct db *db);
 
 /* Whether a client or server error number means the connection is gone. */
 bool db_error_is_connection(unsigned err);

@@ -65,6 +65,7 @@ dbrow_free(struct dbrow *row)
 int
 dbrow_bind(struct dbrow *row, MYSQL_STMT *stmt)
 {
+	row->fetched = 0;
 	return mysql_stmt_bind_result(stmt, row->bind) == 0 ? 0 : -1;
 }
 
@@ -97,6 +98,7 @@ dbrow_fetch(struct dbrow *row, MYSQL_STMT *stmt)
 	}
 	if (rebind && mysql_stmt_bind_result(stmt, row->bind) != 0)
 		return -1;
+	row->fetched++;
 	return 1;
 }
 

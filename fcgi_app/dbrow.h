@@ -34,6 +34,7 @@ struct dbrow {
 	size_t n;
 	struct col *cols;
 	MYSQL_BIND *bind;
+	unsigned long fetched;	/* rows fetched since the last dbrow_bind (timing, slow log) */
 };
 
 void dbrow_init(struct dbrow *row, const enum col_type *types, size_t n);

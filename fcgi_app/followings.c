@@ -265,5 +265,7 @@ followings_get(struct app *app, const struct request *req, int64_t subject_id,
 		resp_error(resp, 503, "service_unavailable",
 		    "The database is unavailable; retry later.");
 		resp->retry_after = app->conf->retry_after;
+		resp->cause = store_timing(app->store)->connect_failed
+		    ? UNAVAILABLE_DB_DOWN : UNAVAILABLE_DB_ERROR;
 	}
 }

@@ -21,6 +21,8 @@
 #include "log.h"
 #include "pool.h"
 #include "privs.h"
+#include "scoreboard.h"
+#include "systemd.h"
 #include "worker.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/followings-fcgi.conf"
@@ -58,6 +60,7 @@ usage(FILE *out)
 struct reload_args {
 	const char *config_path;
 	const char *listen_arg;
+	bool socket_activated;	/* systemd's socket: no listen address of our own */
 };
 
 /* Reads the configuration file and the command line's overrides into *c. */
@@ -83,6 +86,10 @@ reload_conf(struct conf *out, void *arg)
 	if (load_conf(out, ra->config_path, ra->listen_arg, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		return -1;
+	}
+	if (ra->socket_activated) {
+		free(out->listen);
+		out->listen = NULL;
 	}
 	return 0;
 }
@@ -111,10 +118,10 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = DEFAULT_CONFIG, *listen_arg = NULL;
-	bool check_only = false, own_socket = false;
+	bool check_only = false, own_socket = false, socket_activated = false;
 	struct conf conf;
 	char err[512];
-	int opt, fd, status = 0;
+	int opt, fd, activated, status = 0;
 	unsigned long served;
 
 	while ((opt = getopt_long(argc, argv, "c:l:thV", options, NULL)) != -1) {
@@ -159,6 +166,7 @@ main(int argc, char **argv)
 		if (log_parse_level(conf.log_level, &level) == 0)
 			log_set_level(level);
 	}
+	log_set_json(conf.log_json);
 	if (conf.jwt_secret == NULL)
 		log_warn("no jwt_secret configured: every JWT will be refused");
 
@@ -194,7 +202,23 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 
-	if (conf.listen != NULL) {
+	activated = systemd_listen_fd();
+	if (activated == -2) {
+		conf_free(&conf);
+		mysql_library_end();
+		return EXIT_FAILURE;
+	}
+	if (activated >= 0) {
+		/* Socket activation: systemd owns the socket, we run the pool on it. */
+		fd = activated;
+		own_socket = socket_activated = true;
+		if (conf.listen != NULL)
+			log_info("serving the socket systemd passed; listen = %s is not used", conf.listen);
+		else
+			log_info("serving the socket systemd passed");
+		free(conf.listen);
+		conf.listen = NULL;
+	} else if (conf.listen != NULL) {
 		fd = listener_open(conf.listen, conf.socket_mode, LISTEN_BACKLOG, err, sizeof(err));
 		if (fd < 0) {
 			log_error("%s", err);
@@ -230,20 +254,31 @@ main(int argc, char **argv)
 	}
 
 	if (own_socket) {
-		struct reload_args ra = {config_path, listen_arg};
+		struct reload_args ra = {config_path, listen_arg, socket_activated};
 
 		status = pool_run(fd, &conf, reload_conf, &ra);
 	} else {
 		/* A spawner owns the process count and recycling: serve until stopped. */
-		served = worker_run(fd, &conf, 0);
+		struct scoreboard *sb = scoreboard_create(SB_SCOPE_PROCESS, 1);
+		int slot = scoreboard_claim(sb, 0);
+
+		/*
+		 * No sd_notify here: a spawner's children inherit its
+		 * NOTIFY_SOCKET, and systemd would take (or log) their messages
+		 * as if from the spawner's unit.
+		 */
+		scoreboard_attach(sb, slot, getpid());
+		served = worker_run(fd, &conf, 0, sb, slot, 0);
 		log_info("stopping after %lu requests", served);
+		scoreboard_destroy(sb);
 	}
 out:
 	if (conf.pid_file != NULL)
 		unlink(conf.pid_file);
 	if (own_socket) {
 		close(fd);
-		listener_unlink(conf.listen);
+		if (!socket_activated)
+			listener_unlink(conf.listen);
 	}
 	conf_free(&conf);
 	mysql_library_end();

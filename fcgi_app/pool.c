@@ -15,16 +15,20 @@
 #include "arena.h"
 #include "log.h"
 #include "pool.h"
+#include "scoreboard.h"
+#include "systemd.h"
 #include "worker.h"
 
 #define CRASH_WINDOW_MS 1000	/* a worker dying sooner than this crashed at start */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 30000
+#define STATUS_EVERY_MS 5000	/* systemd STATUS= line */
 
 struct proc {
 	pid_t pid;
 	unsigned generation;
 	long long started_ms;
+	int slot;		/* in the scoreboard, or -1 */
 };
 
 struct pool {
@@ -37,6 +41,7 @@ struct pool {
 	long long next_spawn_ms;
 	bool stopping;
 	long long kill_deadline_ms;
+	struct scoreboard *sb;	/* mapped before the first fork, shared with every worker */
 };
 
 /* Signals reach the master's loop through a pipe (php-fpm's self-pipe). */
@@ -98,7 +103,7 @@ install_master_signals(void)
 
 /* In the child: back to the worker's own handlers, then serve. */
 static void __attribute__((noreturn))
-run_child(struct pool *p, pid_t master)
+run_child(struct pool *p, pid_t master, int slot, const sigset_t *unblock)
 {
 	unsigned long max = p->conf->max_requests;
 	unsigned long served;
@@ -107,6 +112,8 @@ run_child(struct pool *p, pid_t master)
 	close(signal_pipe[1]);
 	signal(SIGCHLD, SIG_DFL);
 	worker_signals_init();
+	/* A stop sent while the handlers were being changed is delivered now. */
+	sigprocmask(SIG_SETMASK, unblock, NULL);
 	/* A master killed with SIGKILL must not leave workers serving. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != master)
@@ -116,7 +123,7 @@ run_child(struct pool *p, pid_t master)
 		srand((unsigned)getpid() ^ (unsigned)now_ms());
 		max = max - max / 10 + (unsigned long)rand() % (max / 5 + 1);
 	}
-	served = worker_run(p->listen_fd, p->conf, max);
+	served = worker_run(p->listen_fd, p->conf, max, p->sb, slot, (long)master);
 	log_info("worker exits after %lu requests", served);
 	exit(0);
 }
@@ -125,20 +132,39 @@ static void
 spawn(struct pool *p)
 {
 	pid_t master = getpid();
-	pid_t pid = fork();
+	int slot = scoreboard_claim(p->sb, p->generation);
+	sigset_t stops, old;
+	pid_t pid;
 
+	/*
+	 * Stop signals wait until the child has its own handlers: one that
+	 * arrived in between would reach the master's handler, whose pipe the
+	 * child has closed, and be lost.
+	 */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &old);
+	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		log_error("fork: %s", strerror(errno));
+		scoreboard_release(p->sb, slot);
 		p->next_spawn_ms = now_ms() + BACKOFF_FIRST_MS;
 		return;
 	}
-	if (pid == 0)
-		run_child(p, master);
+	if (pid == 0) {
+		scoreboard_attach(p->sb, slot, getpid());
+		run_child(p, master, slot, &old);
+	}
+	scoreboard_attach(p->sb, slot, pid);
 	if (p->nprocs == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 16;
 		p->procs = xrealloc(p->procs, p->cap * sizeof(*p->procs));
 	}
-	p->procs[p->nprocs++] = (struct proc){pid, p->generation, now_ms()};
+	p->procs[p->nprocs++] = (struct proc){pid, p->generation, now_ms(), slot};
 }
 
 static unsigned
@@ -175,6 +201,8 @@ reap(struct pool *p)
 		struct proc gone = p->procs[i];
 
 		p->procs[i] = p->procs[--p->nprocs];
+		/* Its numbers stay in the pool's totals; the slot is free again. */
+		scoreboard_release(p->sb, gone.slot);
 		if (p->stopping || gone.generation != p->generation)
 			continue;
 
@@ -212,6 +240,7 @@ begin_stop(struct pool *p)
 	if (p->stopping)
 		return;
 	p->stopping = true;
+	systemd_notify_stopping();
 	p->kill_deadline_ms = now_ms() + (long long)p->conf->shutdown_timeout * 1000;
 	log_info("stopping %zu workers (grace period %u s)", p->nprocs, p->conf->shutdown_timeout);
 	signal_all(p, SIGTERM, false);
@@ -221,9 +250,12 @@ static void
 reload(struct pool *p, pool_reload_fn fn, void *arg)
 {
 	struct conf fresh;
+	char status[128];
 
+	systemd_notify_reloading();
 	if (fn(&fresh, arg) != 0) {
 		log_error("reload refused: the configuration does not load; old workers keep serving");
+		systemd_notify_ready("reload refused (the configuration does not load); old workers serving");
 		return;
 	}
 	if ((fresh.listen == NULL) != (p->conf->listen == NULL)
@@ -243,6 +275,24 @@ reload(struct pool *p, pool_reload_fn fn, void *arg)
 		spawn(p);
 	signal_all(p, SIGTERM, true);
 	log_info("reloaded: %u new workers, old ones finishing", wanted_workers(p));
+	snprintf(status, sizeof(status), "reloaded: %u workers", wanted_workers(p));
+	systemd_notify_ready(status);
+}
+
+/* systemd's STATUS= line: what `systemctl status` shows. */
+static void
+notify_status(const struct pool *p)
+{
+	struct sb_snapshot snap;
+
+	if (!systemd_notify_enabled() || p->sb == NULL)
+		return;
+	scoreboard_snapshot(p->sb, &snap);
+	systemd_notify_status("%u workers (%u active, %u at most), %llu requests, %llu slow, "
+	    "%llu database reconnects", snap.workers, snap.active, snap.max_active,
+	    (unsigned long long)snap.total.accepted, (unsigned long long)snap.total.slow,
+	    (unsigned long long)snap.total.db_reconnects);
+	scoreboard_snapshot_free(&snap);
 }
 
 int
@@ -258,7 +308,11 @@ pool_run(int listen_fd, struct conf *conf, pool_reload_fn reload_fn, void *arg)
 		return EXIT_FAILURE;
 	}
 	install_master_signals();
+	/* Before the first fork: every worker inherits the mapping. */
+	p.sb = scoreboard_create(SB_SCOPE_POOL, SB_POOL_SLOTS);
 	log_info("master %ld starting %u workers", (long)getpid(), wanted_workers(&p));
+	bool ready_sent = false;
+	long long status_due_ms = now_ms() + STATUS_EVERY_MS;
 
 	while (!(p.stopping && p.nprocs == 0)) {
 		struct pollfd pfd = {signal_pipe[0], POLLIN, 0};
@@ -271,6 +325,19 @@ pool_run(int listen_fd, struct conf *conf, pool_reload_fn reload_fn, void *arg)
 		if (!p.stopping) {
 			while (current_workers(&p) < wanted_workers(&p) && now >= p.next_spawn_ms)
 				spawn(&p);
+			if (!ready_sent) {
+				char status[128];
+
+				snprintf(status, sizeof(status), "serving with %u workers", wanted_workers(&p));
+				systemd_notify_ready(status);
+				ready_sent = true;
+			}
+			if (now >= status_due_ms) {
+				notify_status(&p);
+				status_due_ms = now + STATUS_EVERY_MS;
+			}
+			if (status_due_ms - now < timeout)
+				timeout = status_due_ms - now;
 			if (current_workers(&p) < wanted_workers(&p))
 				timeout = p.next_spawn_ms - now;
 		} else if (now >= p.kill_deadline_ms) {
@@ -294,6 +361,7 @@ pool_run(int listen_fd, struct conf *conf, pool_reload_fn reload_fn, void *arg)
 		}
 	}
 	log_info("master stopped");
+	scoreboard_destroy(p.sb);
 	free(p.procs);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);

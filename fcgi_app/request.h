@@ -12,7 +12,7 @@
 
 struct request {
 	const char *method;		/* "" when absent */
-	const char *path;		/* as sent, not decoded */
+	const char *path;		/* as sent, not decoded; NUL-terminated after the query (REQUEST_URI) */
 	size_t path_len;
 	const char *query;		/* raw query string, "" when none */
 	size_t query_len;

@@ -87,7 +87,7 @@ dump_to_buf(const char *s, size_t len, void *arg)
 	return 0;
 }
 
-void
+size_t
 resp_serialize(const struct response *r, bool head_only, struct buf *out)
 {
 	size_t header_end, body_len;
@@ -102,8 +102,11 @@ resp_serialize(const struct response *r, bool head_only, struct buf *out)
 		buf_puts(out, "WWW-Authenticate: Bearer realm=\"api\"\r\n");
 	if (r->retry_after > 0)
 		buf_printf(out, "Retry-After: %u\r\n", r->retry_after);
-	if (r->body != NULL || r->raw != NULL)
-		buf_puts(out, "Content-Type: application/json\r\n");
+	if (r->body != NULL || r->raw != NULL) {
+		buf_puts(out, "Content-Type: ");
+		buf_puts(out, r->content_type != NULL ? r->content_type : "application/json");
+		buf_puts(out, "\r\n");
+	}
 	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
 
 	/* The body goes after the headers; its length is known once dumped. */
@@ -124,4 +127,5 @@ resp_serialize(const struct response *r, bool head_only, struct buf *out)
 	memcpy(out->data + header_end, length, (size_t)n);
 	out->len = head_only ? header_end + (size_t)n : total;
 	out->data[out->len] = '\0';
+	return head_only ? 0 : body_len;
 }

@@ -14,6 +14,14 @@
 #include "buf.h"
 #include "params.h"
 
+/* Why a 503 was answered (counted by cause on the status page). */
+enum unavailable_cause {
+	UNAVAILABLE_NONE,
+	UNAVAILABLE_DB_DOWN,	/* no database connection could be had */
+	UNAVAILABLE_DB_ERROR,	/* a statement failed or timed out */
+	UNAVAILABLE_CAUSES
+};
+
 struct response {
 	int status;
 	const char *location;	/* 301: absolute URL */
@@ -23,6 +31,8 @@ struct response {
 	json_t *body;		/* owned; NULL means an empty body ... */
 	const char *raw;	/* ... unless this JSON text (borrowed) is set */
 	size_t raw_len;
+	const char *content_type;	/* of the body; NULL: application/json */
+	enum unavailable_cause cause;	/* 503 only; not sent */
 };
 
 void resp_init(struct response *r);
@@ -37,7 +47,7 @@ void resp_error(struct response *r, int status, const char *code, const char *me
 /* 400 {"errors": [{"field": f, "messages": [{"code": "invalid", "message": m}]}, ...]} */
 void resp_field_errors(struct response *r, const struct field_error *errors, size_t n);
 
-/* Headers and (unless head_only) body into out. */
-void resp_serialize(const struct response *r, bool head_only, struct buf *out);
+/* Headers and (unless head_only) body into out; returns the body's length. */
+size_t resp_serialize(const struct response *r, bool head_only, struct buf *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "clock.h"
 #include "db.h"
 #include "dbrow.h"
 #include "log.h"
@@ -215,6 +216,7 @@ static const enum col_type context_cols[] = {
 struct store {
 	struct db *db;
 	struct dbrow prefs_row, context_row, seek_row, page_row;
+	struct dbtiming timing;
 };
 
 struct store *
@@ -223,6 +225,7 @@ store_new(const struct conf *conf)
 	struct store *s = xmalloc(sizeof(*s));
 
 	s->db = db_new(conf, store_sql, STMT_COUNT);
+	dbtiming_reset(&s->timing);
 	dbrow_init(&s->prefs_row, prefs_cols, sizeof(prefs_cols) / sizeof(prefs_cols[0]));
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
 	dbrow_init(&s->seek_row, seek_cols, 2);
@@ -246,7 +249,16 @@ store_free(struct store *s)
 enum store_rc
 store_ready(struct store *s)
 {
-	return db_ready(s->db) == 0 ? STORE_OK : STORE_ERROR;
+	const struct db_counters *c = db_counters(s->db);
+	unsigned long attempts = c->connects + c->failures;
+	int64_t t0 = clock_mono_us();
+	enum store_rc rc = db_ready(s->db) == 0 ? STORE_OK : STORE_ERROR;
+
+	/* A connection made (or tried) now is database time of this request. */
+	if (c->connects + c->failures != attempts)
+		dbtiming_add(&s->timing, "connect", clock_mono_us() - t0, 0, false);
+	s->timing.connect_failed = rc != STORE_OK;
+	return rc;
 }
 
 static enum store_rc
@@ -281,8 +293,8 @@ finish(struct store *s, MYSQL_STMT *stmt, struct dbrow *row, const char *what)
 	return STORE_OK;
 }
 
-enum store_rc
-store_load_prefs(struct store *s, struct prefs *out)
+static enum store_rc
+store_load_prefs_untimed(struct store *s, struct prefs *out)
 {
 	MYSQL_STMT *stmt = db_stmt(s->db, STMT_PREFS);
 	struct dbrow *row = &s->prefs_row;
@@ -302,8 +314,8 @@ store_load_prefs(struct store *s, struct prefs *out)
 	return STORE_OK;
 }
 
-enum store_rc
-store_load_context(struct store *s, int64_t subject_id, const struct auth_credential *cred,
+static enum store_rc
+store_load_context_untimed(struct store *s, int64_t subject_id, const struct auth_credential *cred,
     struct store_context *out)
 {
 	bool by_token = cred->kind == AUTH_OPAQUE;
@@ -339,8 +351,8 @@ store_load_context(struct store *s, int64_t subject_id, const struct auth_creden
 	return finish(s, stmt, row, "context");
 }
 
-enum store_rc
-store_seek_day(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
+static enum store_rc
+store_seek_day_untimed(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
 {
 	MYSQL_STMT *stmt = db_stmt(s->db, STMT_DAY_SEEK);
 	struct dbrow *row = &s->seek_row;
@@ -467,8 +479,8 @@ row_to_tag(const struct dbrow *r, struct tag *t)
 	t->deleted = dbrow_int(r, PC_TAG_DELETED) != 0;
 }
 
-enum store_rc
-store_fetch_page(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
+static enum store_rc
+store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
 {
 	static const enum stmt_id stmt_of[] = {
 		[PAGE_PLAIN] = STMT_PAGE_PLAIN,
@@ -539,4 +551,60 @@ store_fetch_page(struct store *s, const struct page_plan *plan, const struct pag
 		return fail(s, stmt, "page");
 	mysql_stmt_free_result(stmt);
 	return STORE_OK;
+}
+
+/*
+ * Timed entry points: the statement's time (execute to its last row) and the
+ * rows read; two clock reads per statement.
+ */
+#define TIMED(name, row, call) \
+	do { \
+		int64_t t0_ = clock_mono_us(); \
+		(row)->fetched = 0; \
+		enum store_rc rc_ = (call); \
+		dbtiming_add(&s->timing, name, clock_mono_us() - t0_, (row)->fetched, true); \
+		return rc_; \
+	} while (0)
+
+enum store_rc
+store_load_prefs(struct store *s, struct prefs *out)
+{
+	TIMED("prefs", &s->prefs_row, store_load_prefs_untimed(s, out));
+}
+
+enum store_rc
+store_load_context(struct store *s, int64_t subject_id, const struct auth_credential *cred,
+    struct store_context *out)
+{
+	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, cred, out));
+}
+
+enum store_rc
+store_seek_day(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
+{
+	TIMED("day seek", &s->seek_row, store_seek_day_untimed(s, follower, offset, out));
+}
+
+enum store_rc
+store_fetch_page(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
+{
+	TIMED("page", &s->page_row, store_fetch_page_untimed(s, plan, sink));
+}
+
+const struct dbtiming *
+store_timing(const struct store *s)
+{
+	return &s->timing;
+}
+
+void
+store_timing_reset(struct store *s)
+{
+	dbtiming_reset(&s->timing);
+}
+
+const struct db_counters *
+store_db_counters(const struct store *s)
+{
+	return db_counters(s->db);
 }

@@ -27,6 +27,8 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "db.h"
+#include "dbtiming.h"
 #include "model.h"
 #include "prefs.h"
 
@@ -105,5 +107,14 @@ enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
  * delete, unless another session is doing it.  Between requests only.
  */
 enum store_rc store_maintain(struct store *s, unsigned batch);
+
+/*
+ * What the database did since the last store_timing_reset(): each
+ * statement's time and rows, round trips (the request and slow logs, the
+ * scoreboard's database-time histogram).
+ */
+const struct dbtiming *store_timing(const struct store *s);
+void store_timing_reset(struct store *s);
+const struct db_counters *store_db_counters(const struct store *s);
 
 #endif

@@ -11,9 +11,12 @@
 
 #include "app.h"
 #include "buf.h"
+#include "clock.h"
 #include "log.h"
+#include "reqlog.h"
 #include "request.h"
 #include "response.h"
+#include "scoreboard.h"
 #include "worker.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -69,30 +72,76 @@ worker_signals_init(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* Where this worker records its requests (slot -1: nowhere). */
+struct board {
+	struct scoreboard *sb;
+	int slot;
+};
+
+/* After the response: the scoreboard slot, then the request and slow logs. */
 static void
-handle_one(struct app *app, FCGX_Request *fcgi, struct buf *out)
+record(struct app *app, const struct board *board, FCGX_Request *fcgi, const struct request *req,
+    const struct response *resp, size_t body_bytes, int64_t duration_us)
+{
+	const struct dbtiming *db = store_timing(app->store);
+	const struct db_counters *dbc = store_db_counters(app->store);
+	unsigned slow_ms = app->conf->slow_request_ms;
+	bool slow = slow_ms > 0 && duration_us >= (int64_t)slow_ms * 1000;
+	struct sb_sample sample = {
+		resp->status, resp->cause, slow, body_bytes, duration_us, db->us,
+		dbc->connects, dbc->reconnects, dbc->failures,
+	};
+
+	scoreboard_request_end(board->sb, board->slot, &sample);
+	if (app->conf->request_log || slow) {
+		char id[REQLOG_ID_MAX + 1];
+		/* req->path is REQUEST_URI itself, query included (see request.h). */
+		struct reqlog_entry e = {
+			req->method, req->path, resp->status, body_bytes, duration_us, db, id,
+		};
+
+		reqlog_request_id(id, request_env(fcgi->envp, "HTTP_X_REQUEST_ID"));
+		if (app->conf->request_log)
+			reqlog_request(&e);
+		if (slow)
+			reqlog_slow(&e, slow_ms);
+	}
+}
+
+static void
+handle_one(struct app *app, const struct board *board, FCGX_Request *fcgi, struct buf *out)
 {
 	struct request req;
 	struct response resp;
+	int64_t start = clock_mono_us();
+	size_t body_bytes;
 
+	scoreboard_request_begin(board->sb, board->slot);
+	store_timing_reset(app->store);
 	request_from_env(&req, fcgi->envp, &app->arena);
 	app_handle(app, &req, &resp);
-	resp_serialize(&resp, strcmp(req.method, "HEAD") == 0, out);
+	body_bytes = resp_serialize(&resp, strcmp(req.method, "HEAD") == 0, out);
 	if (FCGX_PutStr(out->data, (int)out->len, fcgi->out) < 0)
 		log_info("client went away before the response was written");
+	record(app, board, fcgi, &req, &resp, body_bytes, clock_mono_us() - start);
 	resp_clear(&resp);
 	arena_reset(&app->arena);
 }
 
 unsigned long
-worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
+worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests,
+    struct scoreboard *sb, int slot, long master_pid)
 {
 	FCGX_Request fcgi;
 	struct app app;
 	struct buf out = {0};
 	unsigned long served = 0;
+	struct board board = {sb, slot};
 
 	app_init(&app, conf);
+	app.scoreboard = sb;
+	app.listen_fd = listen_fd;
+	app.master_pid = master_pid;
 	if (FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("FCGX_InitRequest failed");
 		app_cleanup(&app);
@@ -101,6 +150,11 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 	listen_fd_for_signal = listen_fd;
 	/* Connect now, so the first request does not pay for it (failure is fine). */
 	(void)store_ready(app.store);
+	{
+		const struct db_counters *dbc = store_db_counters(app.store);
+
+		scoreboard_db(sb, slot, dbc->connects, dbc->reconnects, dbc->failures);
+	}
 
 	for (;;) {
 		int rc;
@@ -127,7 +181,7 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 			log_error("accept failed: %s", rc > -10000 ? strerror(-rc) : "libfcgi error");
 			break;
 		}
-		handle_one(&app, &fcgi, &out);
+		handle_one(&app, &board, &fcgi, &out);
 		if (++served == max_requests) {
 			/* As php-fpm does: no keep-alive for a worker about to exit. */
 			fcgi.keepConnection = 0;

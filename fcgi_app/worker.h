@@ -8,6 +8,7 @@
 #define FOLLOWINGS_WORKER_H
 
 #include "conf.h"
+#include "scoreboard.h"
 
 /*
  * Installs the signal handlers; call before FCGX_Init() so libfcgi keeps
@@ -19,8 +20,11 @@ void worker_signals_init(void);
  * Serves until told to stop, or until max_requests (0: no limit) have been
  * served: the last one's connection is then closed, not kept alive, so the
  * web server does not send another request to a worker about to exit.
- * Returns the number of requests served.
+ * Returns the number of requests served.  Each request is recorded in slot
+ * `slot` of sb (the status page), and in the request/slow logs as
+ * configured; master_pid (0: none) is only shown on the status page.
  */
-unsigned long worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests);
+unsigned long worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests,
+    struct scoreboard *sb, int slot, long master_pid);
 
 #endif

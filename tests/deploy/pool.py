@@ -448,6 +448,52 @@ def sc_kill9(ctx):
                + (f"; e.g. {examples(recs)}" if fails else ""))
 
 
+def status_page(ctx):
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", ctx.port, timeout=10)
+    c.request("GET", "/fcgi-status?json")
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    if r.status != 200:
+        raise Failure(f"status page: {r.status} {body[:200]!r}")
+    return json.loads(body)
+
+
+def sc_status(ctx):
+    """The status page (status_path, the nginx example's location) covers
+    the whole pool and keeps its totals across a SIGHUP reload and a worker
+    killed with SIGKILL: the pool's request count moves by exactly the
+    requests answered in between (the first status request included)."""
+    check_master(ctx)
+    before, _ = ctx.wait_workers()
+    s0 = status_page(ctx)
+    recs = Load(ctx, 2, name="status-a").result()
+    os.kill(ctx.master, signal.SIGHUP)
+    reloaded, _ = ctx.wait_workers(exclude=before, timeout=10)
+    wait_for(lambda: not any(alive(p) for p in before), 10)
+    victim = reloaded[0]
+    os.kill(victim, signal.SIGKILL)        # idle: no request is lost with it
+    now, _ = ctx.wait_workers(exclude=before + [victim], timeout=5)
+    recs += Load(ctx, 2, name="status-b").result()
+    s1 = status_page(ctx)
+    answered = sum(1 for r in recs if r[2] == "ok")
+    fails = len(recs) - answered
+    moved = s1["accepted_requests"] - s0["accepted_requests"]
+    pids = sorted(w["pid"] for w in s1["worker_list"])
+    old_gen = max(w["generation"] for w in s0["worker_list"])
+    ok = (fails == 0 and moved == answered + 1 and pids == sorted(ctx.workers_now())
+          and s1["scope"] == "pool" and s1["master_pid"] == ctx.master
+          and s1["workers"]["total"] == ctx.workers
+          and all(w["generation"] > old_gen for w in s1["worker_list"])
+          and s1["responses"]["2xx"] - s0["responses"]["2xx"] == answered + 1)
+    ctx.report("status", ok,
+               f"{len(recs)} requests ({fails} failed) around a SIGHUP and the SIGKILL of "
+               f"{victim}: the pool's count moved by {moved} (expected {answered + 1}); "
+               f"workers on the page {pids}, running {sorted(ctx.workers_now())}; "
+               f"listen queue {s1['listen_queue']}")
+
+
 def sc_backoff(ctx, rounds=5):
     """Kills the newest worker as soon as it appears; the master's delay
     before the next start should double from 100 ms after the first quick
@@ -693,6 +739,7 @@ SCENARIOS = {
     "recycle": sc_recycle,
     "kill9": sc_kill9,
     "backoff": sc_backoff,
+    "status": sc_status,
     "db_outage": sc_db_outage,
     "long_run": sc_long_run,
     "sigterm": sc_sigterm,

@@ -354,6 +354,8 @@ workers = $workers
 max_requests = 0
 shutdown_timeout = $shutdown_timeout
 pid_file = $pool_dir/master.pid
+# the status page behind the nginx example's location (pool.py: status)
+status_path = /fcgi-status
 EOF
 cp "$tmp/etc/pool.base.conf" "$tmp/etc/pool.conf"
 for f in "$tmp"/etc/*; do

@@ -180,8 +180,12 @@ prefs_cache_ttl = 1
 # Low, so that the paging walks also take the day-count path of deep pages.
 deep_offset = 5
 # Never fold: this instance reads every answer through the change log and
-# the pending corrections (test_12_upkeep.py; the second instance folds).
+# the pending corrections (test_14_upkeep.py; the second instance folds).
 maintain_interval_ms = 0
+# The status page behind the nginx example's location, and the request log
+# (tests/integration/test_12_status.py reads service.log).
+status_path = /fcgi-status
+request_log = on
 EOF
 
 # The second instance: secret from a file, public base URL, other limits.
@@ -198,6 +202,8 @@ prefs_cache_ttl = 1
 base_url = $public_base_url
 limit_default = 3
 limit_max = 4
+# No status_path here: /fcgi-status must be an ordinary 404 (test_12_status.py).
+log_format = json
 EOF
 
 # The service refuses to keep root privileges unless told to; this harness
@@ -289,6 +295,9 @@ export FOLLOWINGS_DB_NAME=$db_name
 export FOLLOWINGS_JWT_SECRET=$jwt_secret
 export FOLLOWINGS_PREFS_TTL=1
 export FOLLOWINGS_TMP=$tmp
+export FOLLOWINGS_BIN=$bin
+export FOLLOWINGS_APP_LOG=$tmp/service.log
+export FOLLOWINGS_APP2_LOG=$tmp/service2.log
 export PYTHONDONTWRITEBYTECODE=1
 
 cd "$repo" || fail "cannot cd to $repo"

@@ -62,8 +62,13 @@ def test_slow_database_is_503():
     wait_recovered(port=s.BASEURL_PORT)
 
 
+def status():
+    return http("/fcgi-status?json").json()
+
+
 def test_stopped_database_is_503_then_recovers():
     assert_page(http(P))
+    before = status()
     sandbox("stop")
     try:
         for _ in range(2):        # the broken connection, then a failed connect
@@ -83,3 +88,12 @@ def test_stopped_database_is_503_then_recovers():
     # and everything is back: auth, counters, links
     body = assert_page(http(P + "?limit=2", headers=s.bearer(s.OPAQUE_VALID)))
     assert body["next"] == s.link(P, [], 2, 2)
+    # The status page counted the outage: every 5xx a 503 with its cause,
+    # failed connects, and the lost connections replaced.
+    after = status()
+    n503 = sum(after["unavailable"].values()) - sum(before["unavailable"].values())
+    assert n503 >= 4
+    assert after["responses"]["5xx"] - before["responses"]["5xx"] == n503
+    assert after["unavailable"]["other"] == before["unavailable"]["other"]
+    assert after["database"]["connect_failures"] > before["database"]["connect_failures"]
+    assert after["database"]["reconnects"] > before["database"]["reconnects"]
