@@ -182,7 +182,7 @@ for old in "$BENCH_CACHE"/ds-*; do
 	[ "$old" = "$DS_DIR" ] && continue
 	[ -d "$old" ] || continue
 	[ -f "$old/sandbox/mysqld.pid" ] && sbx stop "$old/sandbox" || true
-	rm -rf "$old"
+	rm -rf "$old" || log "warning: could not remove the old data set $old"
 done
 log "data set ready in ${TOTAL_S}s (generate ${GEN_S}s, load ${LOAD_S}s: LOAD DATA ${LOAD_DATA_S}s, indexes ${INDEX_S}s, followings-db install ${INSTALL_S}s, verify ${VERIFY_S}s); datadir $du_db"
 echo "$DS_DIR"

@@ -23,11 +23,13 @@
  * loop, as the service's workers do between requests: its CPU counts against
  * the writers like everything else on the machine.
  *
+ * It stops after -t seconds or at SIGTERM/SIGINT, whichever comes first.
  * Output: one line "key=value ..." per statement kind and a total line.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -318,6 +320,15 @@ scalar(MYSQL *m, const char *sql)
 	return v;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 static void
 usage(void)
 {
@@ -377,7 +388,17 @@ main(int argc, char **argv)
 			die("pthread_create", NULL);
 	if (o.maintain && pthread_create(&mt, NULL, maintainer, NULL) != 0)
 		die("pthread_create", NULL);
-	sleep((unsigned)o.seconds);
+	/* -t SECONDS, or until SIGTERM/SIGINT (a test stops it when its own work is done). */
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+	}
+	for (int waited = 0; waited < o.seconds * 10 && !interrupted; waited++)
+		usleep(100000);
 	atomic_store(&stopping, true);
 	for (int i = 0; i < o.conns; i++)
 		pthread_join(th[i], NULL);

@@ -35,6 +35,10 @@ BEGIN
     follower_id BIGINT UNSIGNED NOT NULL, followed_id BIGINT UNSIGNED NOT NULL,
     day DATE NOT NULL, d_out INT NOT NULL, d_in INT NOT NULL, late TINYINT NOT NULL
   ) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_state (
+    user_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, del TINYINT NULL) ENGINE=MEMORY;
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_users_done (
+    user_id BIGINT UNSIGNED NOT NULL PRIMARY KEY) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_done (
     edge_id BIGINT UNSIGNED NOT NULL, follower_id BIGINT UNSIGNED NOT NULL,
     followed_id BIGINT UNSIGNED NOT NULL, day DATE NOT NULL,
@@ -44,6 +48,8 @@ BEGIN
   DELETE FROM followings_tmp_ids;
   DELETE FROM followings_tmp_log;
   DELETE FROM followings_tmp_done;
+  DELETE FROM followings_tmp_state;
+  DELETE FROM followings_tmp_users_done;
 END//
 
 DROP PROCEDURE IF EXISTS followings_apply//
@@ -125,63 +131,62 @@ BEGIN
   SET @followings_upkeep = NULL;
 END//
 
--- Pending users, one after the other, until about p_batch edges have the
--- flag that matches users.deleted (late edges, flag 2, need none).  Their deltas go straight into the
--- counters in the same commit (@followings_upkeep keeps trg_follows_au from
--- logging them again).  A user's mark goes once none of its edges is left to
--- change; one whose flag flipped again meanwhile is marked again by its
--- trigger (which waits for this commit).
+-- Up to 100 pending users at once, set-based: about p_batch of their edges
+-- get the flag that matches users.deleted (late edges, flag 2, need none),
+-- and the deltas go straight into the counters in the same commit
+-- (@followings_upkeep keeps trg_follows_au from logging them again).  A
+-- user's mark goes once none of its edges is left to change; one whose
+-- flag flipped again meanwhile is marked again by its trigger (which waits
+-- for this commit).  A statement per step, not per user: most pending users
+-- have a handful of edges, and a statement costs more than an edge.
 DROP PROCEDURE IF EXISTS followings_reconcile//
 CREATE PROCEDURE followings_reconcile(IN p_batch INT, OUT p_rows INT)
   MODIFIES SQL DATA
 BEGIN
-  DECLARE v_user BIGINT UNSIGNED;
-  DECLARE v_del TINYINT;
-  DECLARE v_left INT;
   DECLARE v_users INT DEFAULT 0;
-  DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
   SET p_rows = 0;
   CALL followings_tmp();
   SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  users: LOOP
-    SET v_user = NULL, v_del = NULL, v_left = 0;
-    SELECT user_id INTO v_user FROM follow_pending WHERE user_id NOT IN (SELECT id FROM followings_tmp_ids)
-     ORDER BY user_id LIMIT 1 FOR UPDATE SKIP LOCKED;
-    IF v_user IS NULL THEN LEAVE users; END IF;
-    INSERT INTO followings_tmp_ids VALUES (v_user);
-    SET v_users = v_users + 1;
-    SELECT deleted <> 0 INTO v_del FROM users WHERE id = v_user;
-    IF v_del IS NULL THEN
-      DELETE FROM follow_pending WHERE user_id = v_user;  -- hard-deleted since
-    ELSE
-      INSERT INTO followings_tmp_delta
-        SELECT id, 0, v_user, follower_id, followed_id, DATE(created_at), (v_del = 0) - (followed_deleted = 0), 0
-          FROM follows WHERE followed_id = v_user AND followed_deleted < 2 AND followed_deleted <> v_del
-         LIMIT p_batch FOR UPDATE SKIP LOCKED;
-      SET p_rows = p_rows + ROW_COUNT();
-      INSERT INTO followings_tmp_delta
-        SELECT id, 1, v_user, follower_id, followed_id, DATE(created_at), 0, (v_del = 0) - (follower_deleted = 0)
-          FROM follows WHERE follower_id = v_user AND follower_deleted < 2 AND follower_deleted <> v_del
-         LIMIT p_batch FOR UPDATE SKIP LOCKED;
-      SET p_rows = p_rows + ROW_COUNT();
-      -- No edge has the same user at both ends: one side per edge and owner.
-      UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.owner = v_user
-         SET f.followed_deleted = IF(t.side = 0, v_del, f.followed_deleted),
-             f.follower_deleted = IF(t.side = 1, v_del, f.follower_deleted);
-      -- A plain read: an edge another transaction holds is seen as committed.
-      SELECT COUNT(*) INTO v_left FROM (
-        (SELECT 1 FROM follows WHERE followed_id = v_user AND followed_deleted < 2 AND followed_deleted <> v_del LIMIT 1)
-        UNION ALL
-        (SELECT 1 FROM follows WHERE follower_id = v_user AND follower_deleted < 2 AND follower_deleted <> v_del LIMIT 1)) AS x;
-      IF v_left = 0 THEN
-        DELETE FROM follow_pending WHERE user_id = v_user;
-      END IF;
-    END IF;
-    IF p_rows >= p_batch OR v_users >= 100 OR v_left > 0 THEN LEAVE users; END IF;
-  END LOOP;
-  CALL followings_apply();
+  INSERT INTO followings_tmp_ids
+    SELECT user_id FROM follow_pending ORDER BY user_id LIMIT 100 FOR UPDATE SKIP LOCKED;
+  SET v_users = ROW_COUNT();
+  IF v_users > 0 THEN
+    -- A plain read of users: NULL for a user hard-deleted since.
+    INSERT INTO followings_tmp_state
+      SELECT t.id, u.deleted <> 0 FROM followings_tmp_ids t LEFT JOIN users u ON u.id = t.id;
+    INSERT INTO followings_tmp_delta
+      SELECT f.id, 0, s.user_id, f.follower_id, f.followed_id, DATE(f.created_at),
+             (s.del = 0) - (f.followed_deleted = 0), 0
+        FROM followings_tmp_state s STRAIGHT_JOIN follows f
+          ON f.followed_id = s.user_id AND f.followed_deleted < 2 AND f.followed_deleted <> s.del
+       LIMIT p_batch FOR UPDATE SKIP LOCKED;
+    SET p_rows = ROW_COUNT();
+    INSERT INTO followings_tmp_delta
+      SELECT f.id, 1, s.user_id, f.follower_id, f.followed_id, DATE(f.created_at),
+             0, (s.del = 0) - (f.follower_deleted = 0)
+        FROM followings_tmp_state s STRAIGHT_JOIN follows f
+          ON f.follower_id = s.user_id AND f.follower_deleted < 2 AND f.follower_deleted <> s.del
+       LIMIT p_batch FOR UPDATE SKIP LOCKED;
+    SET p_rows = p_rows + ROW_COUNT();
+    -- One statement per side: an edge whose two users are both in this batch
+    -- has a row for each, and a multi-table UPDATE changes a row only once.
+    UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.side = 0
+       SET f.followed_deleted = t.d_out < 0;
+    UPDATE follows f JOIN followings_tmp_delta t ON t.id = f.id AND t.side = 1
+       SET f.follower_deleted = t.d_in < 0;
+    -- Plain reads: an edge another transaction holds is seen as committed.
+    INSERT INTO followings_tmp_users_done
+      SELECT s.user_id FROM followings_tmp_state s
+       WHERE s.del IS NULL
+          OR (NOT EXISTS (SELECT 1 FROM follows f WHERE f.followed_id = s.user_id
+                             AND f.followed_deleted < 2 AND f.followed_deleted <> s.del)
+              AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = s.user_id
+                             AND f.follower_deleted < 2 AND f.follower_deleted <> s.del));
+    DELETE p FROM followings_tmp_users_done d STRAIGHT_JOIN follow_pending p ON p.user_id = d.user_id;
+    CALL followings_apply();
+  END IF;
   COMMIT;
   SET @followings_upkeep = NULL;
   SET p_rows = p_rows + v_users;

@@ -90,6 +90,21 @@ Test(conf, defaults)
 	cr_expect_null(conf.pid_file);
 }
 
+Test(conf, upkeep_keys)
+{
+	cr_expect_eq(conf.maintain_interval_ms, 200);
+	cr_expect_eq(conf.maintain_batch, 500);
+	cr_assert_eq(conf_set(&conf, "maintain_interval_ms", "0", err, sizeof(err)), 0);
+	cr_expect_eq(conf.maintain_interval_ms, 0);
+	cr_assert_eq(conf_set(&conf, "maintain_interval_ms", "3600000", err, sizeof(err)), 0);
+	cr_expect_neq(conf_set(&conf, "maintain_interval_ms", "3600001", err, sizeof(err)), 0);
+	cr_expect_neq(conf_set(&conf, "maintain_interval_ms", "-1", err, sizeof(err)), 0);
+	cr_assert_eq(conf_set(&conf, "maintain_batch", "100000", err, sizeof(err)), 0);
+	cr_expect_eq(conf.maintain_batch, 100000);
+	cr_expect_neq(conf_set(&conf, "maintain_batch", "0", err, sizeof(err)), 0);
+	cr_expect_neq(conf_set(&conf, "maintain_batch", "100001", err, sizeof(err)), 0);
+}
+
 Test(conf, process_and_paging_keys)
 {
 	cr_assert_eq(conf_set(&conf, "deep_offset", "0", err, sizeof(err)), 0);
