@@ -8,8 +8,10 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "gate.h"
 #include "log.h"
 #include "params.h"
+#include "peer.h"
 
 #define CONF_LINE_MAX 4096
 
@@ -29,7 +31,14 @@ conf_defaults(struct conf *c)
 	c->socket_mode = 0660;
 	c->max_requests = 10000;
 	c->shutdown_timeout = 10;
+	c->request_timeout = 10;
+	c->keepalive_timeout = 75;
+	c->params_max_bytes = 65536;
+	c->query_max_bytes = 8192;
+	c->query_max_params = 64;
+	c->authorization_max_bytes = 8192;
 }
+
 
 static void
 set_string(char **slot, const char *value)
@@ -69,6 +78,18 @@ set_int64(int64_t *slot, const char *key, const char *value, int64_t min, int64_
 	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
 		return -1;
 	*slot = v;
+	return 0;
+}
+
+static int
+set_size(size_t *slot, const char *key, const char *value, int64_t min, int64_t max,
+    char *err, size_t errlen)
+{
+	int64_t v;
+
+	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
+		return -1;
+	*slot = (size_t)v;
 	return 0;
 }
 
@@ -206,6 +227,24 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		set_string(&c->group, value);
 	else if (strcmp(key, "pid_file") == 0)
 		set_string(&c->pid_file, value);
+	else if (strcmp(key, "request_timeout") == 0)
+		return set_unsigned(&c->request_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "keepalive_timeout") == 0)
+		return set_unsigned(&c->keepalive_timeout, key, value, 1, 86400, err, errlen);
+	else if (strcmp(key, "allowed_clients") == 0) {
+		struct peer_acl acl;
+
+		if (peer_acl_parse(value, &acl, err, errlen) != 0)
+			return -1;
+		set_string(&c->allowed_clients, value);
+	} else if (strcmp(key, "params_max_bytes") == 0)
+		return set_size(&c->params_max_bytes, key, value, 1024, GATE_PARAMS_MAX, err, errlen);
+	else if (strcmp(key, "query_max_bytes") == 0)
+		return set_size(&c->query_max_bytes, key, value, 64, GATE_PARAMS_MAX, err, errlen);
+	else if (strcmp(key, "query_max_params") == 0)
+		return set_size(&c->query_max_params, key, value, 3, 1000000, err, errlen);
+	else if (strcmp(key, "authorization_max_bytes") == 0)
+		return set_size(&c->authorization_max_bytes, key, value, 64, GATE_PARAMS_MAX, err, errlen);
 	else
 		return errorf(err, errlen, "unknown key '%s'", key);
 	return 0;
@@ -294,5 +333,6 @@ conf_free(struct conf *c)
 	free(c->user);
 	free(c->group);
 	free(c->pid_file);
+	free(c->allowed_clients);
 	memset(c, 0, sizeof(*c));
 }

@@ -33,7 +33,7 @@ TestSuite(query_last, .init = setup, .fini = teardown);
 static void
 parse(const char *qs, struct query *q)
 {
-	query_parse(&arena, qs, strlen(qs), q);
+	query_parse(&arena, qs, strlen(qs), QUERY_NO_LIMIT, q);
 }
 
 /* Asserts param i is key=value (decoded bytes, lengths and terminating NUL). */
@@ -146,11 +146,11 @@ Test(query_parse, len_is_explicit)
 	struct query q;
 	const char *qs = "a=1&b=2";
 
-	query_parse(&arena, qs, 3, &q);		/* "a=1" */
+	query_parse(&arena, qs, 3, QUERY_NO_LIMIT, &q);		/* "a=1" */
 	cr_assert_eq(q.count, 1);
 	EXPECT_PARAM(&q, 0, "a", "1", false);
 
-	query_parse(&arena, qs, 2, &q);		/* "a=" */
+	query_parse(&arena, qs, 2, QUERY_NO_LIMIT, &q);		/* "a=" */
 	cr_assert_eq(q.count, 1);
 	EXPECT_PARAM(&q, 0, "a", "", false);
 }
@@ -163,7 +163,7 @@ Test(query_parse, reads_no_byte_past_len)
 	struct query q;
 
 	memcpy(qs, src, sizeof(src) - 1);
-	query_parse(&arena, qs, sizeof(src) - 1, &q);
+	query_parse(&arena, qs, sizeof(src) - 1, QUERY_NO_LIMIT, &q);
 	free(qs);
 	cr_assert_eq(q.count, 2);
 	EXPECT_PARAM(&q, 0, "x", "1", false);
