@@ -410,7 +410,7 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 			continue;
 		}
 		if (n == 0) {
-			if (started)
+			if (g->in_len > 0 || r.phase != WANT_BEGIN)
 				log_info("peer closed the connection in the middle of a request");
 			return GATE_CLOSE;
 		}
@@ -425,8 +425,9 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 		struct pollfd pfd = {fd, POLLIN, 0};
 
 		if (left <= 0) {
-			if (started)
-				log_info("request not complete within request_timeout; closing");
+			log_info("%s within %s; closing",
+			    g->in_len > 0 || r.phase != WANT_BEGIN ? "request not complete" : "no request",
+			    started ? "request_timeout" : "keepalive_timeout");
 			return GATE_CLOSE;
 		}
 		if (poll(&pfd, 1, (int)left) < 0 && errno == EINTR && *stop)

@@ -5,6 +5,7 @@ peer would, with nothing in between.
 """
 import socket
 import struct
+import weakref
 
 BEGIN_REQUEST, ABORT_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT, STDERR = range(1, 8)
 GET_VALUES, GET_VALUES_RESULT, UNKNOWN_TYPE = 9, 10, 11
@@ -72,9 +73,12 @@ def connect(address, timeout=10):
     return s
 
 
+_leftover = weakref.WeakKeyDictionary()   # bytes read past an END_REQUEST, per socket
+
+
 def read_records(sock, until_end_request=True):
     """Records until END_REQUEST (or EOF): a list of (type, id, content)."""
-    buf, out = b"", []
+    buf, out = _leftover.pop(sock, b""), []
     while True:
         while len(buf) >= 8:
             _, rtype, rid, clen, plen = struct.unpack(">BBHHBx", buf[:8])
@@ -83,6 +87,7 @@ def read_records(sock, until_end_request=True):
             out.append((rtype, rid, buf[8:8 + clen]))
             buf = buf[8 + clen + plen:]
             if until_end_request and rtype == END_REQUEST:
+                _leftover[sock] = buf
                 return out
         chunk = sock.recv(65536)
         if not chunk:
