@@ -141,9 +141,11 @@ set_base_url(struct conf *c, const char *value, char *err, size_t errlen)
 	if (*host == '\0' || *host == '/')
 		return errorf(err, errlen, "base_url has no host");
 	for (const char *p = value; *p; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '"'
-		    || *p == '\\')
-			return errorf(err, errlen, "base_url may not contain blanks, '?', '#', quotes or backslashes");
+		/* Bytes past ASCII too: a URL in a header is ASCII (an IDN host is punycode). */
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '?' || *p == '#'
+		    || *p == '"' || *p == '\\')
+			return errorf(err, errlen, "base_url may not contain blanks, non-ASCII bytes, '?', '#', "
+			    "quotes or backslashes");
 	}
 	while (len > 0 && value[len - 1] == '/')
 		len--;
