@@ -363,3 +363,31 @@ Test(query_last, empty_query)
 	parse("", &q);
 	cr_expect_null(query_last(&q, "a"));
 }
+
+Test(query_parse, at_most_max_params_pairs)
+{
+	struct query q;
+
+	cr_expect(query_parse(&arena, "a=1&&b=2&c", 10, 3, &q));	/* empty segments do not count */
+	cr_expect_eq(q.count, 3);
+	cr_expect_not(query_parse(&arena, "a=1&b=2&c&d", 11, 3, &q));
+	cr_expect_eq(q.count, 3);
+	cr_expect_str_eq(q.params[2].key, "c");
+	cr_expect(query_parse(&arena, "", 0, 0, &q));
+	cr_expect_not(query_parse(&arena, "a", 1, 0, &q));
+	cr_expect_eq(q.count, 0);
+}
+
+Test(query_parse, many_ampersands_cost_no_memory_past_the_cap)
+{
+	size_t len = 4 * 1024 * 1024;
+	char *qs = malloc(len);
+	struct query q;
+
+	memset(qs, '&', len);
+	qs[len - 1] = 'a';
+	/* 4 Mi separators: the pairs array is sized by the cap, not by the '&'s. */
+	cr_expect(query_parse(&arena, qs, len, 64, &q));
+	cr_expect_eq(q.count, 1);
+	free(qs);
+}
