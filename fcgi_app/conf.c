@@ -35,7 +35,7 @@ conf_defaults(struct conf *c)
 	c->keepalive_timeout = 75;
 	c->params_max_bytes = 65536;
 	c->query_max_bytes = 8192;
-	c->query_max_params = 64;
+	c->query_max_params = 1000;
 	c->authorization_max_bytes = 8192;
 }
 

@@ -361,6 +361,8 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 	struct reading r = {WANT_BEGIN, 0, false};
 	bool started = fresh || g->in_len > 0;
 	long long deadline = now_ms() + (started ? l->request_timeout_ms : l->keepalive_timeout_ms);
+	/* Between requests on a kept connection nothing is there yet: poll first. */
+	bool poll_first = !started;
 
 	for (;;) {
 		size_t off = 0;
@@ -399,7 +401,12 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 			return GATE_CLOSE;
 		}
 
-		ssize_t n = recv(fd, g->in + g->in_len, g->in_cap - g->in_len, MSG_DONTWAIT);
+		ssize_t n = -1;
+
+		errno = EAGAIN;
+		if (!poll_first)
+			n = recv(fd, g->in + g->in_len, g->in_cap - g->in_len, MSG_DONTWAIT);
+		poll_first = false;
 
 		if (n > 0) {
 			g->in_len += (size_t)n;

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -190,10 +191,11 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 	int conn = -1, no_listener;
 	bool fresh = false;
 
+	/* A worker that cannot set up fails, so that the master backs off (pool.c). */
 	if (peer_acl_from_conf(conf->allowed_clients, &acl, err, sizeof(err)) != 0
 	    || gate_init(&gate, conf->params_max_bytes, err, sizeof(err)) != 0) {
 		log_error("%s", err);
-		return 0;
+		exit(EXIT_FAILURE);
 	}
 	/*
 	 * libfcgi only ever reads the checked request from the gate's pipe.

@@ -205,12 +205,12 @@ def test_megabyte_query_string_and_100000_parameters_default_caps(service_factor
     many = LIST + "?" + "&".join(["a=1"] * 100000)
     r = send_tolerant(svc.address, fcgi.request_bytes(fcgi.get_params(many)))
     assert (r.status, error_code(r)) == (400, "request_too_large"), r.body
-    # Under params_max_bytes but over query_max_bytes (8192) or query_max_params (64).
+    # Under params_max_bytes but over query_max_bytes (8192) or query_max_params (1000).
     r = fcgi.get(svc.address, LIST + "?limit=1&pad=" + "y" * 9000)
     assert (r.status, r.json()["errors"][0]["message"]) == (400, "Query string too long."), r.body
-    r = fcgi.get(svc.address, LIST + "?" + "&".join(["a=1"] * 65))
+    r = fcgi.get(svc.address, LIST + "?" + "&".join(["a=1"] * 1001))
     assert (r.status, r.json()["errors"][0]["message"]) == (400, "Too many query parameters."), r.body
-    r = fcgi.get(svc.address, LIST + "?" + "&".join(["a=1"] * 63) + "&limit=1")
+    r = fcgi.get(svc.address, LIST + "?" + "&".join(["a=1"] * 999) + "&limit=1")
     assert r.status == 200 and len(r.json()["results"]) == 1
     r = fcgi.get(svc.address, LIST, extra=[("HTTP_AUTHORIZATION", "Bearer " + "t" * 9000)])
     assert (r.status, error_code(r)) == (401, "authentication_failed"), r.body

@@ -480,7 +480,7 @@ Test(conf, hostile_peer_defaults)
 	cr_expect_eq(conf.keepalive_timeout, 75);
 	cr_expect_eq(conf.params_max_bytes, 65536);
 	cr_expect_eq(conf.query_max_bytes, 8192);
-	cr_expect_eq(conf.query_max_params, 64);
+	cr_expect_eq(conf.query_max_params, 1000);
 	cr_expect_eq(conf.authorization_max_bytes, 8192);
 	cr_expect_null(conf.allowed_clients);
 }
