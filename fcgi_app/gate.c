@@ -98,6 +98,9 @@ gate_init(struct gate *g, size_t params_max, char *err, size_t errlen)
 
 	memset(g, 0, sizeof(*g));
 	g->feed_rd = g->feed_wr = -1;
+	if (params_max > GATE_PARAMS_MAX)
+		return errorf(err, errlen, "params_max_bytes over %d", GATE_PARAMS_MAX);
+	g->params_max = params_max;
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
 		return errorf(err, errlen, "pipe: %s", strerror(errno));
 	/* The whole request must fit: nobody reads the pipe while we write it. */
@@ -305,7 +308,10 @@ on_record(struct gate *g, int fd, const struct gate_limits *l, struct reading *r
 			r->phase = WANT_STDIN_END;
 			return STEP_MORE;
 		}
-		if (clen > l->params_max - g->params_len)
+		/* The pipe was sized for g->params_max: never more, whatever l says. */
+		size_t max = l->params_max < g->params_max ? l->params_max : g->params_max;
+
+		if (clen > max - g->params_len)
 			return STEP_TOO_LARGE;
 		if (g->params_len + clen > g->params_cap) {
 			g->params_cap = g->params_cap ? g->params_cap : 16384;
@@ -431,6 +437,8 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 		long long left = deadline - now_ms();
 		struct pollfd pfd = {fd, POLLIN, 0};
 
+		if (left <= 0 && !started)
+			return GATE_IDLE;
 		if (left <= 0) {
 			log_info("%s within %s; closing",
 			    g->in_len > 0 || r.phase != WANT_BEGIN ? "request not complete" : "no request",

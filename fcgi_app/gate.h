@@ -44,6 +44,7 @@ struct gate {
 	size_t in_len, in_cap;
 	unsigned char *params;	/* the PARAMS stream of the request being read */
 	size_t params_len, params_cap;
+	size_t params_max;	/* what the pipe was sized for */
 	unsigned mgmt_records;	/* management records since the last request */
 };
 
@@ -51,6 +52,7 @@ enum gate_status {
 	GATE_REQUEST,	/* a request is in the pipe: call FCGX_Accept_r */
 	GATE_TOO_LARGE,	/* parameters over params_max: answer 400 (gate_respond), then close */
 	GATE_CLOSE,	/* peer closed, timed out or broke the protocol (logged): close */
+	GATE_IDLE,	/* a kept connection idled past keepalive_timeout: close gracefully */
 	GATE_STOPPED,	/* *stop became true while waiting */
 };
 

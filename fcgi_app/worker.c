@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@
 #include "request.h"
 #include "response.h"
 #include "worker.h"
+
+/* How long, and how much, close_gracefully() reads before it closes anyway. */
+#define LINGER_MAX_MS 1000
+#define LINGER_MAX_BYTES (2u << 20)
 
 static volatile sig_atomic_t stop_requested;
 /* Set while blocked waiting for a request: the signal handler may wake us. */
@@ -156,6 +161,40 @@ accept_peer(int listen_fd, const struct peer_acl *acl, int send_timeout_s)
 }
 
 /*
+ * Closes a connection the peer may still be writing to (it asked for no
+ * keep-alive, or we stop, or it idled too long) as libfcgi did: shut our
+ * side, read what is in flight, then close, so that the peer reads our
+ * last response or a clean end-of-file instead of a reset.  Bounded, unlike
+ * libfcgi's (2 s per read, any number of reads), so a trickling peer
+ * cannot hold the worker here.
+ */
+static void
+close_gracefully(int fd)
+{
+	char sink[4096];
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (shutdown(fd, SHUT_WR) == 0) {
+		for (size_t total = 0; total < LINGER_MAX_BYTES;) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			long left;
+			ssize_t n;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = LINGER_MAX_MS - ((now.tv_sec - start.tv_sec) * 1000
+			    + (now.tv_nsec - start.tv_nsec) / 1000000);
+			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+				break;
+			if ((n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT)) <= 0)
+				break;
+			total += (size_t)n;
+		}
+	}
+	close(fd);
+}
+
+/*
  * Ends libfcgi's side of a request with ipcFd still the peer's connection
  * (so the last STDOUT and END_REQUEST go there), then frees it without
  * letting libfcgi close anything.  Whether the response was fully written.
@@ -253,7 +292,11 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 		if (st == GATE_TOO_LARGE)
 			answer_too_large(conn, gr.id, &out);
 		if (st != GATE_REQUEST) {
-			close(conn);
+			/* A hostile or broken peer gets no grace; the others do. */
+			if (st == GATE_CLOSE && !stop_requested)
+				close(conn);
+			else
+				close_gracefully(conn);
 			conn = -1;
 			if (st == GATE_STOPPED)
 				break;
@@ -270,8 +313,11 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 		fcgi.ipcFd = conn;	/* the response goes straight to the peer */
 		handle_one(&app, &fcgi, &out);
 		ok = finish_request(&fcgi, gate_feed_fd(&gate));
-		if (!ok || !gr.keep_conn) {
+		if (!ok) {
 			close(conn);
+			conn = -1;
+		} else if (!gr.keep_conn) {
+			close_gracefully(conn);
 			conn = -1;
 		}
 		if (++served == max_requests) {
@@ -282,7 +328,7 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests)
 	}
 out:
 	if (conn >= 0)
-		close(conn);
+		close_gracefully(conn);
 	if (no_listener >= 0)
 		close(no_listener);
 	buf_free(&out);
