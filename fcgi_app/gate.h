@@ -21,6 +21,12 @@
  *     points ipcFd at the connection before writing.
  *
  * Only this module ever reads from a peer.
+ *
+ * Why this design: peeking (MSG_PEEK) before libfcgi reads cannot see a
+ * management record sent in the middle of a request, after the peek; a
+ * relay over a socketpair would carry the response too and needs a thread
+ * to pump it; patching or copying libfcgi is not ours to ship.  Here the
+ * input costs one extra copy through a pipe, the output none.
  */
 #ifndef FOLLOWINGS_GATE_H
 #define FOLLOWINGS_GATE_H
