@@ -42,6 +42,11 @@ auth_parse(const char *header, const struct conf *conf, time_t now,
 	out->kind = AUTH_NONE;
 	if (header == NULL)
 		return;
+	if (strnlen(header, conf->authorization_max_bytes + 1) > conf->authorization_max_bytes) {
+		out->kind = AUTH_INVALID;
+		out->why = "Authorization header over authorization_max_bytes";
+		return;
+	}
 
 	scheme = header;
 	while (is_blank(*scheme))

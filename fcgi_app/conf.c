@@ -8,8 +8,10 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "gate.h"
 #include "log.h"
 #include "params.h"
+#include "peer.h"
 
 #define CONF_LINE_MAX 4096
 
@@ -32,7 +34,14 @@ conf_defaults(struct conf *c)
 	c->max_requests = 10000;
 	c->shutdown_timeout = 10;
 	c->slow_request_ms = 1000;
+	c->request_timeout = 10;
+	c->keepalive_timeout = 75;
+	c->params_max_bytes = 65536;
+	c->query_max_bytes = 8192;
+	c->query_max_params = 1000;
+	c->authorization_max_bytes = 8192;
 }
+
 
 static void
 set_string(char **slot, const char *value)
@@ -72,6 +81,18 @@ set_int64(int64_t *slot, const char *key, const char *value, int64_t min, int64_
 	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
 		return -1;
 	*slot = v;
+	return 0;
+}
+
+static int
+set_size(size_t *slot, const char *key, const char *value, int64_t min, int64_t max,
+    char *err, size_t errlen)
+{
+	int64_t v;
+
+	if (parse_ranged(key, value, min, max, &v, err, errlen) != 0)
+		return -1;
+	*slot = (size_t)v;
 	return 0;
 }
 
@@ -123,9 +144,11 @@ set_base_url(struct conf *c, const char *value, char *err, size_t errlen)
 	if (*host == '\0' || *host == '/')
 		return errorf(err, errlen, "base_url has no host");
 	for (const char *p = value; *p; p++) {
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '"'
-		    || *p == '\\')
-			return errorf(err, errlen, "base_url may not contain blanks, '?', '#', quotes or backslashes");
+		/* Bytes past ASCII too: a URL in a header is ASCII (an IDN host is punycode). */
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '?' || *p == '#'
+		    || *p == '"' || *p == '\\')
+			return errorf(err, errlen, "base_url may not contain blanks, non-ASCII bytes, '?', '#', "
+			    "quotes or backslashes");
 	}
 	while (len > 0 && value[len - 1] == '/')
 		len--;
@@ -253,7 +276,25 @@ conf_set(struct conf *c, const char *key, const char *value, char *err, size_t e
 		if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
 			return errorf(err, errlen, "log_format must be text or json");
 		c->log_json = strcmp(value, "json") == 0;
-	} else
+	} else if (strcmp(key, "request_timeout") == 0)
+		return set_unsigned(&c->request_timeout, key, value, 1, 3600, err, errlen);
+	else if (strcmp(key, "keepalive_timeout") == 0)
+		return set_unsigned(&c->keepalive_timeout, key, value, 1, 86400, err, errlen);
+	else if (strcmp(key, "allowed_clients") == 0) {
+		struct peer_acl acl;
+
+		if (peer_acl_parse(value, &acl, err, errlen) != 0)
+			return -1;
+		set_string(&c->allowed_clients, value);
+	} else if (strcmp(key, "params_max_bytes") == 0)
+		return set_size(&c->params_max_bytes, key, value, 1024, GATE_PARAMS_MAX, err, errlen);
+	else if (strcmp(key, "query_max_bytes") == 0)
+		return set_size(&c->query_max_bytes, key, value, 64, GATE_PARAMS_MAX, err, errlen);
+	else if (strcmp(key, "query_max_params") == 0)
+		return set_size(&c->query_max_params, key, value, 3, 1000000, err, errlen);
+	else if (strcmp(key, "authorization_max_bytes") == 0)
+		return set_size(&c->authorization_max_bytes, key, value, 64, GATE_PARAMS_MAX, err, errlen);
+	else
 		return errorf(err, errlen, "unknown key '%s'", key);
 	return 0;
 }
@@ -342,5 +383,6 @@ conf_free(struct conf *c)
 	free(c->group);
 	free(c->pid_file);
 	free(c->status_path);
+	free(c->allowed_clients);
 	memset(c, 0, sizeof(*c));
 }

@@ -65,6 +65,14 @@ struct conf {
 	bool request_log;	/* one line per request on standard error */
 	unsigned slow_request_ms;	/* slower requests are logged at warn and counted; 0: never */
 	bool log_json;		/* log_format = json: JSON lines instead of text */
+	/* Hostile peers and input (README "Security"). */
+	unsigned request_timeout;	/* seconds for a whole request to arrive, and per stalled write */
+	unsigned keepalive_timeout;	/* seconds a kept-alive connection may idle between requests */
+	char *allowed_clients;	/* TCP peers allowed; NULL: FCGI_WEB_SERVER_ADDRS or loopback */
+	size_t params_max_bytes;	/* FastCGI parameters of one request, in bytes */
+	size_t query_max_bytes;	/* query string length; longer answers 400 */
+	size_t query_max_params;	/* query parameters; more answer 400 */
+	size_t authorization_max_bytes;	/* Authorization header; longer answers 401 */
 };
 
 /* Fills *c with the defaults. */

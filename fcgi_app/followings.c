@@ -242,7 +242,16 @@ followings_get(struct app *app, const struct request *req, int64_t subject_id,
 	enum store_rc rc;
 
 	fr.subject = subject_id;
-	query_parse(&app->arena, req->query, req->query_len, &fr.query);
+	/* Caps on hostile input (README "Security"): 400 for the query, 401 for the header. */
+	if (req->query_len > app->conf->query_max_bytes) {
+		resp_error(resp, 400, "request_too_large", "Query string too long.");
+		return;
+	}
+	if (!query_parse(&app->arena, req->query, req->query_len, app->conf->query_max_params,
+	        &fr.query)) {
+		resp_error(resp, 400, "request_too_large", "Too many query parameters.");
+		return;
+	}
 	params_parse(&fr.query, app->conf->limit_default, app->conf->limit_max, &fr.params);
 	auth_parse(req->authorization, app->conf, time(NULL), &fr.cred);
 	if (fr.cred.kind == AUTH_INVALID) {

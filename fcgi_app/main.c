@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "listener.h"
 #include "log.h"
+#include "pidfile.h"
 #include "pool.h"
 #include "privs.h"
 #include "scoreboard.h"
@@ -94,18 +95,6 @@ reload_conf(struct conf *out, void *arg)
 	return 0;
 }
 
-static int
-write_pid_file(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
-		log_error("cannot write pid file %s", path);
-		return -1;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -118,7 +107,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config_path = DEFAULT_CONFIG, *listen_arg = NULL;
-	bool check_only = false, own_socket = false, socket_activated = false;
+	bool check_only = false, own_socket = false, socket_activated = false, pid_written = false;
 	struct conf conf;
 	char err[512];
 	int opt, fd, activated, status = 0;
@@ -243,10 +232,12 @@ main(int argc, char **argv)
 		mysql_library_end();
 		return EXIT_USAGE;
 	}
-	if (conf.pid_file != NULL && write_pid_file(conf.pid_file) != 0) {
+	if (conf.pid_file != NULL && pidfile_write(conf.pid_file, err, sizeof(err)) != 0) {
+		log_error("%s", err);
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	pid_written = conf.pid_file != NULL;
 	if (geteuid() == 0 && privs_drop(&privs, err, sizeof(err)) != 0) {
 		log_error("%s", err);
 		status = EXIT_FAILURE;
@@ -273,7 +264,7 @@ main(int argc, char **argv)
 		scoreboard_destroy(sb);
 	}
 out:
-	if (conf.pid_file != NULL)
+	if (pid_written)
 		unlink(conf.pid_file);
 	if (own_socket) {
 		close(fd);

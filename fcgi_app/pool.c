@@ -19,7 +19,7 @@
 #include "systemd.h"
 #include "worker.h"
 
-#define CRASH_WINDOW_MS 1000	/* a worker dying sooner than this crashed at start */
+#define CRASH_WINDOW_MS 1000	/* a worker dying sooner than this, before any accept, crashed at start */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 30000
 #define STATUS_EVERY_MS 5000	/* systemd STATUS= line */
@@ -29,6 +29,7 @@ struct proc {
 	unsigned generation;
 	long long started_ms;
 	int slot;		/* in the scoreboard, or -1 */
+	bool accepted;	/* it has accepted a connection: a death is no crash at start */
 };
 
 struct pool {
@@ -46,6 +47,8 @@ struct pool {
 
 /* Signals reach the master's loop through a pipe (php-fpm's self-pipe). */
 static int signal_pipe[2] = {-1, -1};
+/* Workers write their pid here after their first accept (worker_notify_first_accept). */
+static int accepted_pipe[2] = {-1, -1};
 
 static void
 on_master_signal(int sig)
@@ -110,6 +113,8 @@ run_child(struct pool *p, pid_t master, int slot, const sigset_t *unblock)
 
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
+	close(accepted_pipe[0]);
+	worker_notify_first_accept(accepted_pipe[1]);
 	signal(SIGCHLD, SIG_DFL);
 	worker_signals_init();
 	/* A stop sent while the handlers were being changed is delivered now. */
@@ -164,7 +169,7 @@ spawn(struct pool *p)
 		p->cap = p->cap ? p->cap * 2 : 16;
 		p->procs = xrealloc(p->procs, p->cap * sizeof(*p->procs));
 	}
-	p->procs[p->nprocs++] = (struct proc){pid, p->generation, now_ms(), slot};
+	p->procs[p->nprocs++] = (struct proc){pid, p->generation, now_ms(), slot, false};
 }
 
 static unsigned
@@ -185,12 +190,28 @@ signal_all(struct pool *p, int sig, bool old_only)
 			kill(p->procs[i].pid, sig);
 }
 
+/* Marks the workers that have accepted; read before waitpid, as they wrote before dying. */
+static void
+read_accepted(struct pool *p)
+{
+	pid_t pids[64];
+	ssize_t n;
+
+	while ((n = read(accepted_pipe[0], pids, sizeof(pids))) > 0) {
+		for (size_t k = 0; k < (size_t)n / sizeof(pid_t); k++)
+			for (size_t i = 0; i < p->nprocs; i++)
+				if (p->procs[i].pid == pids[k])
+					p->procs[i].accepted = true;
+	}
+}
+
 static void
 reap(struct pool *p)
 {
 	int status;
 	pid_t pid;
 
+	read_accepted(p);
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		size_t i;
 
@@ -217,6 +238,10 @@ reap(struct pool *p)
 			log_error("worker %ld killed by signal %d", (long)pid, WTERMSIG(status));
 		else
 			log_error("worker %ld exited with status %d", (long)pid, WEXITSTATUS(status));
+		if (gone.accepted) {
+			/* A peer may have caused it: no backoff, so no client can push it up. */
+			continue;
+		}
 		if (lived < CRASH_WINDOW_MS) {
 			long long delay = BACKOFF_FIRST_MS;
 
@@ -303,7 +328,8 @@ pool_run(int listen_fd, struct conf *conf, pool_reload_fn reload_fn, void *arg)
 	memset(&p, 0, sizeof(p));
 	p.listen_fd = listen_fd;
 	p.conf = conf;
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0
+	    || pipe2(accepted_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		log_error("pipe: %s", strerror(errno));
 		return EXIT_FAILURE;
 	}
@@ -365,5 +391,7 @@ pool_run(int listen_fd, struct conf *conf, pool_reload_fn reload_fn, void *arg)
 	free(p.procs);
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
+	close(accepted_pipe[0]);
+	close(accepted_pipe[1]);
 	return 0;
 }

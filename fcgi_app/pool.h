@@ -3,7 +3,9 @@
  * owns the listening socket and keeps `workers` worker processes serving it.
  *
  *   - a worker that dies is started again; one that dies within a second of
- *     its start waits first, doubling up to 30 s, so a crash loop cannot spin;
+ *     its start, before accepting any connection, waits first, doubling up
+ *     to 30 s, so a crash loop cannot spin; one that dies after an accept
+ *     is replaced at once (a peer cannot push the delay up);
  *   - a worker leaves after max_requests (with jitter, so they do not all
  *     leave together) and is replaced at once;
  *   - SIGTERM/SIGINT: workers finish their request in flight and exit; after

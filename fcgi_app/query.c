@@ -63,14 +63,18 @@ decode_into(struct arena *a, const char *src, size_t len, const char **out, size
 	*outlen = (size_t)n;
 }
 
-void
-query_parse(struct arena *a, const char *qs, size_t len, struct query *out)
+bool
+query_parse(struct arena *a, const char *qs, size_t len, size_t max_params, struct query *out)
 {
 	size_t count = 0, cap = 1;
 
-	for (size_t i = 0; i < len; i++)
+	/* Room for the pairs there are, never for more than max_params. */
+	for (size_t i = 0; i < len && cap <= max_params; i++)
 		cap += qs[i] == '&';
-	out->params = arena_alloc(a, cap * sizeof(*out->params));
+	if (cap > max_params)
+		cap = max_params;
+	out->params = arena_alloc(a, (cap ? cap : 1) * sizeof(*out->params));
+	out->count = 0;
 
 	for (size_t start = 0; start <= len;) {
 		const char *seg = qs + start;
@@ -78,6 +82,8 @@ query_parse(struct arena *a, const char *qs, size_t len, struct query *out)
 		size_t seglen = amp ? (size_t)(amp - seg) : len - start;
 
 		if (seglen > 0) {
+			if (count == max_params)
+				return false;
 			struct query_param *p = &out->params[count++];
 			const char *eq = memchr(seg, '=', seglen);
 			size_t klen = eq ? (size_t)(eq - seg) : seglen;
@@ -91,10 +97,11 @@ query_parse(struct arena *a, const char *qs, size_t len, struct query *out)
 				p->bare = true;
 				p->value = "";
 			}
+			out->count = count;
 		}
 		start += seglen + 1;
 	}
-	out->count = count;
+	return true;
 }
 
 const struct query_param *

@@ -26,8 +26,16 @@ struct query {
 	size_t count;
 };
 
-/* Splits and decodes qs[0..len); never fails (memory comes from the arena). */
-void query_parse(struct arena *a, const char *qs, size_t len, struct query *out);
+/*
+ * Splits and decodes qs[0..len) (memory comes from the arena, at most
+ * max_params pairs' worth).  Returns false, with the first max_params
+ * pairs in *out, when there are more than max_params (empty segments do
+ * not count).
+ */
+bool query_parse(struct arena *a, const char *qs, size_t len, size_t max_params, struct query *out);
+
+/* For callers that have no limit of their own (tests, tools). */
+#define QUERY_NO_LIMIT ((size_t)-1)
 
 /*
  * Percent-decodes src into dst (room for len bytes); returns the decoded

@@ -34,25 +34,28 @@ enum stmt_id {
  * folded value, plus the changes the platform's writers logged since the
  * last fold, plus a correction for the edges of users whose soft delete or
  * restore is not fanned out yet (db/install/10-tables.sql).  With nothing
- * left to fold or fan out, the two subqueries read empty index ranges.
+ * left to fold or fan out, the two subqueries read empty index ranges.  The
+ * correction's join order is the optimizer's: from the pending users while
+ * they are few (they normally are), from the user's own edges when a burst
+ * of soft deletes outnumbers them.
  */
 #define OUT_COUNT(u) \
 	"(COALESCE((SELECT c.followings FROM follow_counters c WHERE c.user_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM(l.d_out + l.late * COALESCE(w.deleted = 0, 0)) FROM follow_log l" \
 	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM((w.deleted = 0) - (f.followed_deleted = 0)) FROM follow_pending p" \
-	"    STRAIGHT_JOIN follows f ON f.follower_id = " u " AND f.followed_id = p.user_id" \
+	"    JOIN follows f ON f.follower_id = " u " AND f.followed_id = p.user_id" \
 	"      AND f.followed_deleted < 2" \
-	"    STRAIGHT_JOIN users w ON w.id = p.user_id), 0))"
+	"    JOIN users w ON w.id = p.user_id), 0))"
 
 #define IN_COUNT(u) \
 	"(COALESCE((SELECT c.followers FROM follow_counters c WHERE c.user_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM(l.d_in + l.late * COALESCE(v.deleted = 0, 0)) FROM follow_log l" \
 	"    LEFT JOIN users v ON l.late <> 0 AND v.id = l.follower_id WHERE l.followed_id = " u "), 0)" \
 	" + COALESCE((SELECT SUM((w.deleted = 0) - (f.follower_deleted = 0)) FROM follow_pending p" \
-	"    STRAIGHT_JOIN follows f ON f.follower_id = p.user_id AND f.followed_id = " u \
+	"    JOIN follows f ON f.follower_id = p.user_id AND f.followed_id = " u \
 	"      AND f.follower_deleted < 2" \
-	"    STRAIGHT_JOIN users w ON w.id = p.user_id), 0))"
+	"    JOIN users w ON w.id = p.user_id), 0))"
 
 /*
  * The subject, the viewer and how many users both follow, in one round
@@ -137,9 +140,9 @@ enum stmt_id {
 	"  UNION ALL SELECT l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0) FROM follow_log l" \
 	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = ?" \
 	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0)" \
-	"    FROM follow_pending p STRAIGHT_JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
+	"    FROM follow_pending p JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
 	"      AND f.followed_deleted < 2" \
-	"    STRAIGHT_JOIN users w ON w.id = p.user_id) AS d" \
+	"    JOIN users w ON w.id = p.user_id) AS d" \
 	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
 
 /* The rest: the subject's edges to users the viewer does not follow. */

@@ -27,4 +27,11 @@ void worker_signals_init(void);
 unsigned long worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests,
     struct scoreboard *sb, int slot, long master_pid);
 
+/*
+ * --listen mode: once it has accepted its first connection the worker
+ * writes its pid (a pid_t) to fd and closes it, so the master can tell a
+ * crash at start from a death a peer caused.
+ */
+void worker_notify_first_accept(int fd);
+
 #endif

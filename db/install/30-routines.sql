@@ -131,7 +131,7 @@ BEGIN
   SET @followings_upkeep = NULL;
 END//
 
--- Up to 100 pending users at once, set-based: about p_batch of their edges
+-- Up to p_batch pending users at once, set-based: about p_batch of their edges
 -- get the flag that matches users.deleted (late edges, flag 2, need none),
 -- and the deltas go straight into the counters in the same commit
 -- (@followings_upkeep keeps trg_follows_au from logging them again).  A
@@ -150,7 +150,7 @@ BEGIN
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
   INSERT INTO followings_tmp_ids
-    SELECT user_id FROM follow_pending ORDER BY user_id LIMIT 100 FOR UPDATE SKIP LOCKED;
+    SELECT user_id FROM follow_pending ORDER BY user_id LIMIT p_batch FOR UPDATE SKIP LOCKED;
   SET v_users = ROW_COUNT();
   IF v_users > 0 THEN
     -- A plain read of users: NULL for a user hard-deleted since.
@@ -306,6 +306,9 @@ BEGIN
   IF GET_LOCK(v_lock, p_seconds) = 1 THEN
     REPEAT
       CALL followings_backfill(p_batch, p_left);
+      -- The writers' soft deletes and follows keep coming meanwhile: keep
+      -- the fan-out and the log from growing while the backfill runs.
+      CALL followings_reconcile(p_batch, v_a);
       CALL followings_reconcile(p_batch, v_a);
       CALL followings_fold(p_batch * 2, v_a);
     UNTIL p_left = 0 OR NOW(6) >= v_end END REPEAT;

@@ -15,8 +15,10 @@ then judges the recorded responses.  Scenarios, in order:
   kill9      SIGKILL of a worker at a random moment, then of one known to be
              inside a request: a new pid within 2 s each time, at most the
              request in flight on that worker lost
-  backoff    a worker killed right after each start: the master waits
-             longer each time (100, 200, 400, 800 ms ...)
+  backoff    a worker killed right after each start, before it accepts
+             anything: the master waits longer each time (100, 200, 400,
+             800 ms ...); one that dies after an accept is replaced at once
+             (tests/security covers that)
   db_outage  MariaDB stopped for a few seconds and started again: only
              200 or 503 JSON with Retry-After, full service within seconds
              of the restart, no worker replaced
@@ -495,9 +497,10 @@ def sc_status(ctx):
 
 
 def sc_backoff(ctx, rounds=5):
-    """Kills the newest worker as soon as it appears; the master's delay
-    before the next start should double from 100 ms after the first quick
-    death (a worker that lived longer than 1 s is replaced at once)."""
+    """Kills the newest worker as soon as it appears (before it accepts: no
+    load runs meanwhile); the master's delay before the next start should
+    double from 100 ms after the first quick death (a worker that lived
+    longer than 1 s, or had accepted a connection, is replaced at once)."""
     check_master(ctx)
     current, _ = ctx.wait_workers()
     ctx.app_log.mark()

@@ -334,3 +334,19 @@ Test(auth_parse, output_is_reset)
 	parse(NULL, &c);
 	cr_expect_eq(c.kind, AUTH_NONE);
 }
+
+Test(auth_parse, header_over_authorization_max_bytes_is_invalid)
+{
+	static char header[8 + 9000 + 1];
+	struct auth_credential c;
+
+	/* A valid-looking opaque token padded with blanks past the cap. */
+	memcpy(header, "Bearer x", 8);
+	memset(header + 8, ' ', 9000);
+	header[8 + 9000] = '\0';
+	parse(header, &c);
+	cr_expect_eq(c.kind, AUTH_INVALID, "%s", kind_name(c.kind));
+	header[8 + 8000] = '\0';	/* under the default 8192: blanks trimmed, opaque */
+	parse(header, &c);
+	cr_expect_eq(c.kind, AUTH_OPAQUE, "%s", kind_name(c.kind));
+}

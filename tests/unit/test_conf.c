@@ -486,3 +486,48 @@ Test(conf, free_clears)
 	cr_expect_null(conf.jwt_secret);
 	conf_defaults(&conf);	/* teardown frees again */
 }
+
+/* ---------------------------------------------------------------- hostile-peer keys */
+
+Test(conf, hostile_peer_defaults)
+{
+	cr_expect_eq(conf.request_timeout, 10);
+	cr_expect_eq(conf.keepalive_timeout, 75);
+	cr_expect_eq(conf.params_max_bytes, 65536);
+	cr_expect_eq(conf.query_max_bytes, 8192);
+	cr_expect_eq(conf.query_max_params, 1000);
+	cr_expect_eq(conf.authorization_max_bytes, 8192);
+	cr_expect_null(conf.allowed_clients);
+}
+
+Test(conf, hostile_peer_keys_and_their_ranges)
+{
+	cr_expect_eq(conf_set(&conf, "request_timeout", "3", err, sizeof(err)), 0);
+	cr_expect_eq(conf.request_timeout, 3);
+	cr_expect_eq(conf_set(&conf, "request_timeout", "0", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "keepalive_timeout", "86401", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "params_max_bytes", "983040", err, sizeof(err)), 0);
+	cr_expect_eq(conf.params_max_bytes, 983040);
+	cr_expect_eq(conf_set(&conf, "params_max_bytes", "983041", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "params_max_bytes", "1023", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "query_max_params", "2", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "authorization_max_bytes", "63", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "query_max_bytes", "1k", err, sizeof(err)), -1);
+}
+
+Test(conf, allowed_clients_are_checked_when_read)
+{
+	cr_expect_eq(conf_set(&conf, "allowed_clients", "127.0.0.1, ::1 10.0.0.2", err, sizeof(err)), 0);
+	cr_expect_str_eq(conf.allowed_clients, "127.0.0.1, ::1 10.0.0.2");
+	cr_expect_eq(conf_set(&conf, "allowed_clients", "127.0.0.1, localhost", err, sizeof(err)), -1);
+	cr_expect(strstr(err, "'localhost' is not an IP address") != NULL, "%s", err);
+	cr_expect_eq(conf_set(&conf, "allowed_clients", "10.0.0.0/8", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "allowed_clients", " , ", err, sizeof(err)), -1);
+}
+
+Test(conf, base_url_refuses_non_ascii)
+{
+	/* Found by tests/fuzz/fuzz_links: it would go into Location headers as is. */
+	cr_expect_eq(conf_set(&conf, "base_url", "https://caf\xc3\xa9.example", err, sizeof(err)), -1);
+	cr_expect_eq(conf_set(&conf, "base_url", "https://xn--caf-dma.example", err, sizeof(err)), 0);
+}

@@ -256,7 +256,7 @@ Test(links_page, table)
 		const char *got;
 
 		req_init(&r, c->path, c->query);
-		query_parse(&arena, r.query, r.query_len, &q);
+		query_parse(&arena, r.query, r.query_len, QUERY_NO_LIMIT, &q);
 		got = links_page(&arena, "http://h", &r, &q, c->limit, c->offset);
 		snprintf(expected, sizeof(expected), "http://h%s", c->expected);
 		cr_expect_str_eq(got, expected, "query \"%s\": \"%s\", expected \"%s\"", c->query, got,
@@ -272,7 +272,7 @@ Test(links_page, with_origin_from_request_and_base_url)
 	req_init(&r, FOLLOWINGS_PATH, "mutual=1");
 	r.host = "example.com:443";
 	r.https = "on";
-	query_parse(&arena, r.query, r.query_len, &q);
+	query_parse(&arena, r.query, r.query_len, QUERY_NO_LIMIT, &q);
 	cr_expect_str_eq(links_page(&arena, links_origin(&arena, &r, NULL), &r, &q, 10, 30),
 	    "https://example.com" FOLLOWINGS_PATH "?limit=10&mutual=1&offset=30");
 	cr_expect_str_eq(links_page(&arena, links_origin(&arena, &r, "https://pub.example"), &r, &q,
@@ -286,7 +286,7 @@ Test(links_page, large_values)
 	struct query q;
 
 	req_init(&r, FOLLOWINGS_PATH, "");
-	query_parse(&arena, "", 0, &q);
+	query_parse(&arena, "", 0, QUERY_NO_LIMIT, &q);
 	cr_expect_str_eq(links_page(&arena, "http://h", &r, &q, 100, INT64_MAX - 1),
 	    "http://h" FOLLOWINGS_PATH "?limit=100&offset=9223372036854775806");
 }
@@ -308,7 +308,7 @@ Test(links_page, long_values_fit)
 	for (int i = 0; i < 600; i++)
 		o += sprintf(o, "%%2F");
 	req_init(&r, FOLLOWINGS_PATH, qs);
-	query_parse(&arena, r.query, r.query_len, &q);
+	query_parse(&arena, r.query, r.query_len, QUERY_NO_LIMIT, &q);
 	cr_expect_str_eq(links_page(&arena, "http://h", &r, &q, 20, 20), expected);
 }
 

@@ -97,7 +97,7 @@ parse_qs(struct arena *a, const char *qs, int64_t def, int64_t max, struct page_
 {
 	struct query q;
 
-	query_parse(a, qs, strlen(qs), &q);
+	query_parse(a, qs, strlen(qs), QUERY_NO_LIMIT, &q);
 	params_parse(&q, def, max, pp);
 }
 

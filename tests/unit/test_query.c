@@ -33,7 +33,7 @@ TestSuite(query_last, .init = setup, .fini = teardown);
 static void
 parse(const char *qs, struct query *q)
 {
-	query_parse(&arena, qs, strlen(qs), q);
+	query_parse(&arena, qs, strlen(qs), QUERY_NO_LIMIT, q);
 }
 
 /* Asserts param i is key=value (decoded bytes, lengths and terminating NUL). */
@@ -146,11 +146,11 @@ Test(query_parse, len_is_explicit)
 	struct query q;
 	const char *qs = "a=1&b=2";
 
-	query_parse(&arena, qs, 3, &q);		/* "a=1" */
+	query_parse(&arena, qs, 3, QUERY_NO_LIMIT, &q);		/* "a=1" */
 	cr_assert_eq(q.count, 1);
 	EXPECT_PARAM(&q, 0, "a", "1", false);
 
-	query_parse(&arena, qs, 2, &q);		/* "a=" */
+	query_parse(&arena, qs, 2, QUERY_NO_LIMIT, &q);		/* "a=" */
 	cr_assert_eq(q.count, 1);
 	EXPECT_PARAM(&q, 0, "a", "", false);
 }
@@ -163,7 +163,7 @@ Test(query_parse, reads_no_byte_past_len)
 	struct query q;
 
 	memcpy(qs, src, sizeof(src) - 1);
-	query_parse(&arena, qs, sizeof(src) - 1, &q);
+	query_parse(&arena, qs, sizeof(src) - 1, QUERY_NO_LIMIT, &q);
 	free(qs);
 	cr_assert_eq(q.count, 2);
 	EXPECT_PARAM(&q, 0, "x", "1", false);
@@ -362,4 +362,32 @@ Test(query_last, empty_query)
 
 	parse("", &q);
 	cr_expect_null(query_last(&q, "a"));
+}
+
+Test(query_parse, at_most_max_params_pairs)
+{
+	struct query q;
+
+	cr_expect(query_parse(&arena, "a=1&&b=2&c", 10, 3, &q));	/* empty segments do not count */
+	cr_expect_eq(q.count, 3);
+	cr_expect_not(query_parse(&arena, "a=1&b=2&c&d", 11, 3, &q));
+	cr_expect_eq(q.count, 3);
+	cr_expect_str_eq(q.params[2].key, "c");
+	cr_expect(query_parse(&arena, "", 0, 0, &q));
+	cr_expect_not(query_parse(&arena, "a", 1, 0, &q));
+	cr_expect_eq(q.count, 0);
+}
+
+Test(query_parse, many_ampersands_cost_no_memory_past_the_cap)
+{
+	size_t len = 4 * 1024 * 1024;
+	char *qs = malloc(len);
+	struct query q;
+
+	memset(qs, '&', len);
+	qs[len - 1] = 'a';
+	/* 4 Mi separators: the pairs array is sized by the cap, not by the '&'s. */
+	cr_expect(query_parse(&arena, qs, len, 64, &q));
+	cr_expect_eq(q.count, 1);
+	free(qs);
 }
