@@ -304,13 +304,9 @@ timeout 120 "$sandbox" start "$db_dir" || fail "MariaDB did not start"
 db_started=1
 chmod 0755 "$db_dir"
 sql() { timeout 60 "$sandbox" sql "$db_dir" --default-character-set=utf8mb4 "$@"; }
-sql -e "CREATE DATABASE $db_name CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
-	fail "could not create the database"
 # A fresh platform database: the contract tables, the service's install,
 # then the fixtures written through the installed triggers.
-sql "$db_name" <"$repo/db/contract.sql" || fail "db/contract.sql did not load"
-"$repo/db/followings-db" install --socket="$db_socket" -uroot "$db_name" >/dev/null 2>&1 ||
-	fail "followings-db install failed"
+timeout 300 "$sandbox" platform "$db_dir" "$db_name" || fail "the platform database did not load"
 sql "$db_name" <"$repo/tests/integration/fixtures.sql" || fail "fixtures.sql did not load"
 
 # ---------------------------------------------------------------- service configuration

@@ -148,8 +148,6 @@ log "temporary directory $tmp"
 db_started=1 # set first: a server that starts too slowly is still stopped
 timeout 120 "$sandbox" start "$db_dir" || fail "MariaDB did not start"
 sql() { timeout 60 "$sandbox" sql "$db_dir" --default-character-set=utf8mb4 "$@"; }
-sql -e "CREATE DATABASE $db_name CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" ||
-	fail "could not create the database"
 # Stored times are UTC (schema-contract.md) whatever the server's time zone:
 # give new sessions a zone that is not UTC, so that a service comparing
 # access_tokens.expires with NOW() instead of UTC_TIMESTAMP() shows.
@@ -157,10 +155,8 @@ sql -e "SET GLOBAL time_zone = '+05:45'" || fail "could not set the server's tim
 # The platform's tables with their rows first, then the service's install
 # onto them, as on a real platform (README, "Deploying onto an existing
 # platform database"): the suite runs against a database installed that way.
-sql "$db_name" <"$repo/db/contract.sql" || fail "db/contract.sql did not load"
-sql "$db_name" <"$here/fixtures.sql" || fail "fixtures.sql did not load"
-"$repo/db/followings-db" install --socket="$db_dir/mysqld.sock" -uroot "$db_name" ||
-	fail "followings-db install failed"
+timeout 300 "$sandbox" platform "$db_dir" "$db_name" "$here/fixtures.sql" ||
+	fail "the platform database (contract tables, fixtures, followings-db install) did not load"
 
 # ---------------------------------------------------------------- service
 jwt_secret=$(/usr/bin/python3 -c 'import secrets; print("it-" + secrets.token_hex(24))')

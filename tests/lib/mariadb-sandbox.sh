@@ -4,6 +4,9 @@
 #   mariadb-sandbox.sh start DIR    create DIR (if new), start, wait until ready
 #   mariadb-sandbox.sh stop DIR     stop the server started in DIR
 #   mariadb-sandbox.sh sql DIR ...  run the mariadb client on it (args passed on)
+#   mariadb-sandbox.sh platform DIR DB [ROWS.sql...]
+#                                   create DB: the contract tables, the rows,
+#                                   then the service's install onto them
 #
 # SANDBOX_BUFFER_POOL (default 256M) and SANDBOX_EXTRA_ARGS (more mariadbd
 # options) tune the server.  The socket is DIR/mysqld.sock; the root account authenticates over the
@@ -59,6 +62,22 @@ stop)
 	;;
 sql)
 	exec mariadb --no-defaults -S "$sock" -uroot "$@"
+	;;
+platform)
+	# A platform database as a real community has it, with the service
+	# installed onto it: the contract tables, the given SQL files of rows,
+	# then `db/followings-db install`.
+	db=${1:?usage: mariadb-sandbox.sh platform DIR DATABASE [ROWS.sql...]}
+	shift
+	top=$(cd "$(dirname "$0")/../.." && pwd)
+	m() { mariadb --no-defaults -S "$sock" -uroot --default-character-set=utf8mb4 "$@"; }
+	m -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
+		m "$db" <"$top/db/contract.sql" || exit 1
+	for f in "$@"; do
+		m "$db" <"$f" || { echo "mariadb-sandbox: $f did not load" >&2; exit 1; }
+	done
+	"$top/db/followings-db" install --socket="$sock" -uroot "$db" >"$dir/install-$db.log" 2>&1 ||
+		{ cat "$dir/install-$db.log" >&2; exit 1; }
 	;;
 *)
 	echo "mariadb-sandbox: unknown command $cmd" >&2

@@ -27,9 +27,7 @@ export SANDBOX_BUFFER_POOL=64M
 timeout 120 "$sandbox" start "$db_dir" || { echo "MariaDB did not start"; exit 1; }
 chmod 0755 "$db_dir"
 sql() { timeout 60 "$sandbox" sql "$db_dir" --default-character-set=utf8mb4 "$@"; }
-sql -e "CREATE DATABASE followings_security CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" &&
-	sql followings_security <"$repo/db/schema.sql" &&
-	sql followings_security <"$repo/tests/integration/fixtures.sql" ||
+timeout 300 "$sandbox" platform "$db_dir" followings_security "$repo/tests/integration/fixtures.sql" ||
 	{ echo "database setup failed"; exit 1; }
 
 cd "$here" || exit 1
