@@ -29,8 +29,12 @@ CREATE TABLE IF NOT EXISTS follow_day_counts (
 
 -- One row per change of what an edge contributes to its follower's
 -- followings (and that day's count) and its followed user's followers.
--- Writers only append here (the auto-increment end of the primary key), so
--- their transactions share no row with each other or with the folding.
+-- Writers only append here (ids from UUID_SHORT(), increasing: the end of
+-- the primary key), so their transactions share no row with each other or
+-- with the folding.  Not AUTO_INCREMENT: a hard delete logs its edges with
+-- one INSERT ... SELECT, which would hold the table's AUTO-INC lock while it
+-- waits for an edge another moderator's cascade holds, and every writer's
+-- append would queue behind it (a deadlock with that moderator, measured).
 --   late = 0: the contributions are d_out and d_in (+1/-1/0);
 --   late = +1/-1: edge `edge_id` was added/removed before it was counted
 --     with its users' state, so its contributions are worked out by whoever
@@ -40,7 +44,7 @@ CREATE TABLE IF NOT EXISTS follow_day_counts (
 --     the rows of a gone edge add up to nothing whoever later has its ids.
 -- The two keys cover the readers' sums.
 CREATE TABLE IF NOT EXISTS follow_log (
-  id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  id          BIGINT UNSIGNED NOT NULL,
   edge_id     BIGINT UNSIGNED NOT NULL,
   follower_id BIGINT UNSIGNED NOT NULL,
   followed_id BIGINT UNSIGNED NOT NULL,

@@ -46,13 +46,13 @@ END//
 -- without us, rather than both holding a shared lock the other must upgrade.
 CREATE TRIGGER IF NOT EXISTS trg_users_bd BEFORE DELETE ON users FOR EACH ROW
 BEGIN
-  INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in, late)
-  SELECT id, follower_id, followed_id, DATE(created_at),
+  INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
+  SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
          IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
          IF(followed_deleted = 2, -1, 0)
     FROM follows WHERE follower_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
-  INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in, late)
-  SELECT id, follower_id, followed_id, DATE(created_at),
+  INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
+  SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
          IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
          IF(followed_deleted = 2, -1, 0)
     FROM follows WHERE followed_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
@@ -61,19 +61,19 @@ END//
 CREATE TRIGGER IF NOT EXISTS trg_follows_ai AFTER INSERT ON follows FOR EACH ROW
 BEGIN
   IF NEW.followed_deleted = 2 THEN
-    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
-    VALUES (NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, late)
+    VALUES (UUID_SHORT(), NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
   END IF;
 END//
 
 CREATE TRIGGER IF NOT EXISTS trg_follows_ad AFTER DELETE ON follows FOR EACH ROW
 BEGIN
   IF OLD.followed_deleted = 2 THEN
-    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
-    VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, late)
+    VALUES (UUID_SHORT(), OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
   ELSEIF OLD.followed_deleted IS NOT NULL THEN
-    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in)
-    VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in)
+    VALUES (UUID_SHORT(), OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
             -(OLD.followed_deleted = 0), -(OLD.follower_deleted = 0));
   END IF;
 END//
@@ -96,15 +96,15 @@ BEGIN
      AND (NEW.followed_id <> OLD.followed_id OR NEW.follower_id <> OLD.follower_id
           OR DATE(NEW.created_at) <> DATE(OLD.created_at)) THEN
     IF OLD.followed_deleted = 2 THEN
-      INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
-      VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
+      INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, late)
+      VALUES (UUID_SHORT(), OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at), -1);
     ELSEIF OLD.followed_deleted IS NOT NULL THEN
-      INSERT INTO follow_log (edge_id, follower_id, followed_id, day, d_out, d_in)
-      VALUES (OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
+      INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in)
+      VALUES (UUID_SHORT(), OLD.id, OLD.follower_id, OLD.followed_id, DATE(OLD.created_at),
               -(OLD.followed_deleted = 0), -(OLD.follower_deleted = 0));
     END IF;
-    INSERT INTO follow_log (edge_id, follower_id, followed_id, day, late)
-    VALUES (NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, late)
+    VALUES (UUID_SHORT(), NEW.id, NEW.follower_id, NEW.followed_id, DATE(NEW.created_at), 1);
   END IF;
 END//
 

@@ -22,7 +22,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=bench/lib.sh
 . "$repo/bench/lib.sh"
 fdb="$repo/db/followings-db"
-conns=${DBINSTALL_CONNS:-8}
+conns=${DBINSTALL_CONNS:-8}	# script/test uses 4, to keep CI short
 kill_after=${DBINSTALL_KILL_AFTER:-20}
 
 passed=0
@@ -88,6 +88,7 @@ kill -TERM "$stress_pid"
 wait "$stress_pid"
 stress_pid=
 cat "$tmp/stress.out"
+[ -s "$tmp/stress.err" ] && sed 's/^/  writer: /' "$tmp/stress.err"
 total=$(sed -n 's/^total.* done=\([0-9]*\) failed=\([0-9]*\).*/\1 \2/p' "$tmp/stress.out")
 check "writers ran during the install: ${total% *} statements done" test "${total% *}" -gt 1000
 check "no writer's statement failed during the install (deadlocks, lock waits, other): ${total#* }" \
@@ -103,7 +104,12 @@ check "install is idempotent" "$fdb" install "${client[@]}" >"$tmp/install3.log"
 check "verify: still exact" "$fdb" verify "${client[@]}"
 
 # ---------------------------------------------------------------- uninstall
-checksums() { s -N -e "CHECKSUM TABLE ${contract// /, }" | sort; }
+# The contract tables' rows: CHECKSUM TABLE for the tables we never alter,
+# and for follows a digest of the contract's columns only (ours go).
+checksums() {
+	s -N -e "CHECKSUM TABLE access_tokens, preferences, tags, user_tags, users;
+	  SELECT 'follows', COUNT(*), SUM(CRC32(CONCAT_WS('|', id, follower_id, followed_id, created_at))) FROM follows"
+}
 follows_ddl() { s -N -B -r -e "SHOW CREATE TABLE follows" | sed -e '1s/^follows\t//' -e 's/ AUTO_INCREMENT=[0-9]*//'; }
 before=$(checksums)
 check "uninstall" "$fdb" uninstall "${client[@]}"
