@@ -3,18 +3,23 @@
  * per connection (db.c).  Costs, with N = length of a follow list:
  *
  *   prefs      4 primary-key lookups on `preferences`;
- *   context    primary-key lookups: the subject, its counters, the viewer
- *              (by id, or through the unique token checksum), its counters;
+ *   context    primary-key lookups: the subject, the viewer (by id, or
+ *              through the unique token checksum); each one's followings
+ *              counter (its folded row, its unfolded log rows, the
+ *              correction for pending soft deletes: db/install/10-tables.sql);
  *              and |intersection of the two follow lists|, driven from the
- *              shorter list (index range) probing the other (unique key):
- *              O(min N);
- *   page       an index-only range of `ix_follows_page` walked newest first
- *              (OFFSET skips index entries, not rows), then primary-key
- *              lookups for the page's users, counters and tags only;
+ *              shorter list (index range) probing the other (unique key)
+ *              and the user: O(min N);
+ *   page       a range of `ix_follows_page` walked newest first, each
+ *              edge's user probed for `deleted` by primary key (OFFSET
+ *              skips those probes too), then the page's users, their
+ *              counters (as above) and tags only;
  *   day seek   for a deep offset: the list's per-day counts newest first
- *              (a primary-key range, one row per day), summed here until
- *              the offset, so the page starts at the right day and skips
- *              only within it.
+ *              (folded rows plus the unfolded log), summed here until the
+ *              offset, so the page starts at the right day and skips only
+ *              within it;
+ *   maintain   CALL followings_maintain(): a bounded batch of upkeep,
+ *              between requests.
  *
  * Every function returns STORE_OK, STORE_LOST (the connection was lost: one
  * retry on a new connection is worth it) or STORE_ERROR (logged).
