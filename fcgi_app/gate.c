@@ -431,7 +431,8 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 			log_info("reading from peer: %s", strerror(errno));
 			return GATE_CLOSE;
 		}
-		if (*stop)
+		/* A stop abandons only a connection idling between requests. */
+		if (*stop && !started)
 			return GATE_STOPPED;
 
 		long long left = deadline - now_ms();
@@ -445,7 +446,7 @@ gate_read(struct gate *g, int fd, const struct gate_limits *l, bool fresh,
 			    started ? "request_timeout" : "keepalive_timeout");
 			return GATE_CLOSE;
 		}
-		if (poll(&pfd, 1, (int)left) < 0 && errno == EINTR && *stop)
+		if (poll(&pfd, 1, (int)left) < 0 && errno == EINTR && *stop && !started)
 			return GATE_STOPPED;
 	}
 }

@@ -59,7 +59,7 @@ enum gate_status {
 	GATE_TOO_LARGE,	/* parameters over params_max: answer 400 (gate_respond), then close */
 	GATE_CLOSE,	/* peer closed, timed out or broke the protocol (logged): close */
 	GATE_IDLE,	/* a kept connection idled past keepalive_timeout: close gracefully */
-	GATE_STOPPED,	/* *stop became true while waiting */
+	GATE_STOPPED,	/* *stop became true while a kept connection idled */
 };
 
 struct gate_request {

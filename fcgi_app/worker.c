@@ -336,10 +336,18 @@ worker_run(int listen_fd, const struct conf *conf, unsigned long max_requests,
 			fresh = true;
 		}
 
-		/* Waiting for the next request: a stop signal may wake us. */
-		conn_fd_for_signal = conn;
-		idle = 1;
-		st = stop_requested ? GATE_STOPPED : gate_read(&gate, conn, &limits, fresh, &gr, &stop_requested);
+		/*
+		 * A connection we accepted gets its request served even if a stop
+		 * comes now (the peer chose us; the others have closed their
+		 * listener copy).  Only a kept connection idling between
+		 * requests is given up: a stop signal may wake that wait.
+		 */
+		if (!fresh) {
+			conn_fd_for_signal = conn;
+			idle = 1;
+		}
+		st = stop_requested && !fresh ? GATE_STOPPED
+		    : gate_read(&gate, conn, &limits, fresh, &gr, &stop_requested);
 		idle = 0;
 		conn_fd_for_signal = -1;
 		fresh = false;

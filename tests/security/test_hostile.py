@@ -179,6 +179,23 @@ def test_idle_kept_alive_connection_dropped_after_keepalive_timeout(service_fact
     ok(svc)
 
 
+def test_connection_accepted_before_a_reload_or_stop_is_still_served(service_factory):
+    # A web server that has connected (the worker accepted) but not yet sent
+    # its request when the pool reloads or stops must still get its answer:
+    # only a kept connection idling between requests may be given up.
+    svc = service_factory("request_timeout = 10", workers=1).start()
+    for sig in (signal.SIGHUP, signal.SIGTERM):
+        with fcgi.connect(svc.address, timeout=15) as s:
+            time.sleep(0.5)          # the one worker has accepted it
+            svc.proc.send_signal(sig)
+            time.sleep(0.5)          # the worker has been told to stop
+            s.sendall(fcgi.request_bytes(fcgi.get_params(LIST)))
+            r = fcgi.parse_response(fcgi.read_records(s))
+            assert r.status == 200 and r.json()["count"] >= 1, (sig, r.status, svc.stderr())
+    assert svc.proc.wait(10) == 0
+    assert crashes(svc) == []
+
+
 # ---------------------------------------------------------------- size caps
 
 def send_tolerant(address, data, timeout=15):
