@@ -134,11 +134,11 @@ dbparam_str(struct dbparam *p, const char *s, size_t len)
 }
 
 void
-dbparam_date(struct dbparam *p, const MYSQL_TIME *t)
+dbparam_datetime(struct dbparam *p, const MYSQL_TIME *t)
 {
 	MYSQL_BIND *b = &p->bind[p->used++];
 
-	b->buffer_type = MYSQL_TYPE_DATE;
+	b->buffer_type = MYSQL_TYPE_DATETIME;
 	b->buffer = (void *)t;
 	b->buffer_length = sizeof(*t);
 }

@@ -63,6 +63,6 @@ struct dbparam {
 void dbparam_init(struct dbparam *p, MYSQL_BIND *bind, unsigned long *lengths, size_t n);
 void dbparam_int(struct dbparam *p, const long long *v);
 void dbparam_str(struct dbparam *p, const char *s, size_t len);
-void dbparam_date(struct dbparam *p, const MYSQL_TIME *t);
+void dbparam_datetime(struct dbparam *p, const MYSQL_TIME *t);
 
 #endif

@@ -7,6 +7,7 @@
 #include "links.h"
 #include "log.h"
 #include "params.h"
+#include "plan.h"
 #include "query.h"
 #include "render.h"
 
@@ -27,12 +28,12 @@ struct results_sink {
 };
 
 static void
-sink_user(void *arg, int segment, const struct user *u)
+sink_user(void *arg, enum segment segment, const struct user *u)
 {
 	struct results_sink *s = arg;
-	/* Segment 0 holds exactly the users the viewer follows. */
+	/* The mutual segment holds exactly the users the viewer follows. */
 	enum connection_status status =
-	    s->has_viewer && segment == 0 ? CONNECTION_FOLLOWED : CONNECTION_NONE;
+	    s->has_viewer && segment == SEGMENT_MUTUAL ? CONNECTION_FOLLOWED : CONNECTION_NONE;
 
 	render_page_user(s->writer, u, status);
 }
@@ -61,75 +62,18 @@ load_prefs(struct app *app, const struct prefs **out)
 }
 
 /*
- * Which slices of the two segments (mutual, rest) make the page.
- * m = size of the mutual segment, count = size of the filtered list.
- */
-static void
-plan_page(const struct followings_request *fr, const struct store_context *ctx, int64_t viewer,
-    int64_t m, struct page_plan *plan)
-{
-	int64_t offset = fr->params.offset, limit = fr->params.limit;
-
-	memset(plan, 0, sizeof(*plan));
-	plan->subject = fr->subject;
-	plan->viewer = viewer;
-
-	switch (fr->params.mutual) {
-	case MUTUAL_ONLY:
-		plan->mutual_offset = offset;
-		plan->mutual_limit = limit;
-		break;
-	case MUTUAL_NONE:
-		plan->rest_offset = offset;
-		plan->rest_limit = limit;
-		break;
-	case MUTUAL_ANY:
-		if (offset < m) {
-			plan->mutual_offset = offset;
-			plan->mutual_limit = limit < m - offset ? limit : m - offset;
-		}
-		plan->rest_offset = offset > m ? offset - m : 0;
-		plan->rest_limit = limit - plan->mutual_limit;
-		break;
-	}
-
-	if (viewer == 0 || viewer == fr->subject) {
-		/* One segment holds the whole list: nothing (or everything) is mutual. */
-		plan->query = PAGE_PLAIN;
-		plan->plain_segment = viewer == 0 ? 1 : 0;
-		if (viewer != 0) {
-			plan->rest_offset = plan->mutual_offset;
-			plan->rest_limit = plan->mutual_limit;
-		}
-	} else {
-		plan->query = ctx->viewer_followings <= ctx->subject_followings
-		    ? PAGE_SPLIT_BY_VIEWER : PAGE_SPLIT_BY_SUBJECT;
-	}
-}
-
-/*
- * A deep page of a whole list (anonymous, or the subject's own) starts at
- * the day that holds its offset instead of walking every newer edge: one
- * more statement, a running sum over a row per day.  Lists filtered by a
- * viewer's follows walk the index as before.
+ * A deep page starts each slice at the day that holds its offset (one more
+ * statement: a row per day) instead of walking every newer edge.
  */
 static enum store_rc
-seek_deep_offset(struct app *app, struct page_plan *plan)
+seek_deep_slices(struct app *app, struct page_plan *plan)
 {
-	struct store_day day;
-	enum store_rc rc;
+	struct plan_seek ps;
 
-	if (plan->query != PAGE_PLAIN || app->conf->deep_offset == 0
-	    || plan->rest_offset < app->conf->deep_offset)
+	if (!plan_seek_begin(&ps, plan, app->conf->deep_offset))
 		return STORE_OK;
-	if ((rc = store_seek_day(app->store, plan->subject, plan->rest_offset, &day)) != STORE_OK)
-		return rc;
-	if (day.found && day.before >= 0 && day.before <= plan->rest_offset) {
-		plan->before_day = true;
-		plan->day = day.day;
-		plan->rest_offset -= day.before;
-	}
-	return STORE_OK;
+	return store_days(app->store, plan->subject, plan_seek_viewer(&ps), plan_seek_by_viewer(&ps),
+	    plan_seek_day, &ps);
 }
 
 static void
@@ -215,8 +159,15 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	if (fr->params.offset < count) {
 		struct page_sink ps = {&sink, sink_user, sink_tag};
 
-		plan_page(fr, &ctx, viewer, m, &plan);
-		rc = seek_deep_offset(app, &plan);
+		struct plan_input in = {
+			.subject = fr->subject, .viewer = viewer, .mutual = fr->params.mutual,
+			.offset = fr->params.offset, .limit = fr->params.limit, .mutual_size = m,
+			.subject_followings = ctx.subject_followings,
+			.viewer_followings = ctx.viewer_followings,
+		};
+
+		plan_page(&in, &plan);
+		rc = seek_deep_slices(app, &plan);
 		if (rc == STORE_OK)
 			rc = store_fetch_page(app->store, &plan, &ps);
 	}

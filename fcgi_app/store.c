@@ -14,9 +14,9 @@ enum stmt_id {
 	STMT_PREFS,
 	STMT_CONTEXT_BY_ID,
 	STMT_CONTEXT_BY_TOKEN,
-	STMT_DAY_SEEK,
+	STMT_DAYS_BY_VIEWER,
+	STMT_DAYS_BY_SUBJECT,
 	STMT_PAGE_PLAIN,
-	STMT_PAGE_PLAIN_BEFORE,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
 	STMT_MAINTAIN,
@@ -57,26 +57,36 @@ enum stmt_id {
 	"      AND f.follower_deleted < 2" \
 	"    JOIN users w ON w.id = p.user_id), 0))"
 
+/* The followed user of edge x, when visible. */
+#define VISIBLE_X " STRAIGHT_JOIN users w ON w.id = x.followed_id AND w.deleted = 0"
+
+/*
+ * The users both the subject and the viewer follow, as the subject's edges
+ * x (their users visible), driven from the shorter list (an index range)
+ * probing the other (its unique key) and the user (its primary key, for
+ * `deleted`): O(min N) whoever follows more.  The arguments are the
+ * subject and the viewer, in the order the driving side binds them.
+ */
+#define SHARED_BY_VIEWER(subject, viewer) \
+	" FROM follows v" \
+	" STRAIGHT_JOIN follows x ON x.follower_id = " subject " AND x.followed_id = v.followed_id" \
+	VISIBLE_X " WHERE v.follower_id = " viewer
+#define SHARED_BY_SUBJECT(viewer, subject) \
+	" FROM follows x" \
+	" STRAIGHT_JOIN follows v ON v.follower_id = " viewer " AND v.followed_id = x.followed_id" \
+	VISIBLE_X " WHERE x.follower_id = " subject
+
 /*
  * The subject, the viewer and how many users both follow, in one round
- * trip; a missing row reads NULL.  The count is an intersection driven from
- * the shorter of the two lists (an index range) probing the other (its
- * unique key) and the user (its primary key, for `deleted`), so it costs
- * O(min(N)) whoever follows more; CASE evaluates only the subquery it picks.
- * The derived table (LIMIT keeps it from being merged) computes each
- * counter once.
+ * trip; a missing row reads NULL.  CASE evaluates only the intersection it
+ * picks.  The derived table (LIMIT keeps it from being merged) computes
+ * each counter once.
  */
-#define COMMON_COUNT(a, b) \
-	"(SELECT COUNT(*) FROM follows fa" \
-	"   STRAIGHT_JOIN follows fb ON fb.follower_id = " b " AND fb.followed_id = fa.followed_id" \
-	"   STRAIGHT_JOIN users w ON w.id = fa.followed_id AND w.deleted = 0" \
-	"  WHERE fa.follower_id = " a ")"
-
 #define CONTEXT_SQL(viewer_join) \
 	"SELECT k.xid, k.xdel, k.xn, k.vid, k.vdel, k.vn," \
 	"       CASE WHEN k.vid IS NULL OR k.xid IS NULL OR k.vid = k.xid THEN 0" \
-	"            WHEN k.vn <= k.xn THEN " COMMON_COUNT("k.vid", "k.xid") \
-	"            ELSE " COMMON_COUNT("k.xid", "k.vid") " END" \
+	"            WHEN k.vn <= k.xn THEN (SELECT COUNT(*)" SHARED_BY_VIEWER("k.xid", "k.vid") ")" \
+	"            ELSE (SELECT COUNT(*)" SHARED_BY_SUBJECT("k.vid", "k.xid") ") END" \
 	"  FROM (SELECT x.id AS xid, x.deleted AS xdel, " OUT_COUNT("x.id") " AS xn," \
 	"               v.id AS vid, v.deleted AS vdel, " OUT_COUNT("v.id") " AS vn" \
 	"          FROM (SELECT 1 AS one) AS d" \
@@ -113,55 +123,48 @@ enum stmt_id {
 	"         ON ut.user_id = u.id" \
 	" ORDER BY p.seg, p.created_at DESC, p.eid DESC"
 
-#define EDGE_ORDER " ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?"
+/* The segments' numbers in SQL (enum segment, store.h). */
+#define SQL_SEGMENT_MUTUAL "0"
+#define SQL_SEGMENT_REST "1"
+_Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match enum segment");
 
-/* The followed user of edge x, when visible. */
-#define VISIBLE_X " STRAIGHT_JOIN users w ON w.id = x.followed_id AND w.deleted = 0"
+/* A slice starts at its day bound (an index range) and skips only past it. */
+#define SLICE " AND x.created_at <= ?"
+#define EDGE_ORDER " ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?"
 
 #define PLAIN_EDGES \
 	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
-	" WHERE x.follower_id = ?" EDGE_ORDER
-
-/* The same from the end of a day on: the index range starts there. */
-#define PLAIN_EDGES_BEFORE \
-	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
-	" WHERE x.follower_id = ?" \
-	"   AND x.created_at < CAST(? AS DATE) + INTERVAL 1 DAY" EDGE_ORDER
-
-/*
- * A list's visible edges per day, newest day first, exact as the counters
- * are: the folded day counts (a primary-key range, one row per day), the
- * logged changes not folded yet and the correction for pending users.  The
- * caller sums them until the offset is reached.
- */
-#define DAY_SEEK_SQL \
-	"SELECT day, SUM(n) FROM (" \
-	"  SELECT day, visible AS n FROM follow_day_counts WHERE follower_id = ?" \
-	"  UNION ALL SELECT l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0) FROM follow_log l" \
-	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = ?" \
-	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0)" \
-	"    FROM follow_pending p JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
-	"      AND f.followed_deleted < 2" \
-	"    JOIN users w ON w.id = p.user_id) AS d" \
-	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
+	" WHERE x.follower_id = ?" SLICE EDGE_ORDER
 
 /* The rest: the subject's edges to users the viewer does not follow. */
 #define REST_EDGES \
-	"(SELECT 1 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
-	"  WHERE x.follower_id = ?" \
+	"(SELECT " SQL_SEGMENT_REST " AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
+	"  WHERE x.follower_id = ?" SLICE \
 	"    AND NOT EXISTS (SELECT 1 FROM follows v" \
 	"                     WHERE v.follower_id = ? AND v.followed_id = x.followed_id)" \
 	EDGE_ORDER ")"
 
-#define MUTUAL_EDGES_BY_VIEWER \
-	"(SELECT 0 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows v" \
-	"  STRAIGHT_JOIN follows x ON x.follower_id = ? AND x.followed_id = v.followed_id" VISIBLE_X \
-	"  WHERE v.follower_id = ?" EDGE_ORDER ")"
+#define MUTUAL_EDGES(shared) \
+	"(SELECT " SQL_SEGMENT_MUTUAL " AS seg, x.created_at, x.id AS eid, x.followed_id" shared("?", "?") SLICE EDGE_ORDER ")"
 
-#define MUTUAL_EDGES_BY_SUBJECT \
-	"(SELECT 0 AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" \
-	"  STRAIGHT_JOIN follows v ON v.follower_id = ? AND v.followed_id = x.followed_id" VISIBLE_X \
-	"  WHERE x.follower_id = ?" EDGE_ORDER ")"
+/*
+ * A list's visible edges per day, newest day first, exact as the counters
+ * are (the folded day counts, a primary-key range with a row per day; the
+ * logged changes not folded yet; the correction for pending users), and how
+ * many of each day's edges the viewer shares.  The planner sums them until
+ * each slice's offset.
+ */
+#define DAYS_SQL(shared) \
+	"SELECT day, SUM(n), SUM(mn) FROM (" \
+	"  SELECT day, visible AS n, 0 AS mn FROM follow_day_counts WHERE follower_id = ?" \
+	"  UNION ALL SELECT l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0), 0 FROM follow_log l" \
+	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = ?" \
+	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0), 0" \
+	"    FROM follow_pending p JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
+	"      AND f.followed_deleted < 2" \
+	"    JOIN users w ON w.id = p.user_id" \
+	"  UNION ALL SELECT DATE(x.created_at), 0, 1" shared("?", "?") ") AS d" \
+	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
 
 static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PREFS] = PREFS_SQL,
@@ -169,11 +172,11 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(
 	    "  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
 	    "  LEFT JOIN users v ON v.id = k.user_id"),
-	[STMT_DAY_SEEK] = DAY_SEEK_SQL,
+	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(SHARED_BY_VIEWER),
+	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(SHARED_BY_SUBJECT),
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
-	[STMT_PAGE_PLAIN_BEFORE] = PAGE_SQL(PLAIN_EDGES_BEFORE),
-	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES_BY_VIEWER " UNION ALL " REST_EDGES),
-	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES_BY_SUBJECT " UNION ALL " REST_EDGES),
+	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES(SHARED_BY_VIEWER) " UNION ALL " REST_EDGES),
+	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES(SHARED_BY_SUBJECT) " UNION ALL " REST_EDGES),
 	[STMT_MAINTAIN] = "CALL followings_maintain(?, @followings_work)",
 };
 
@@ -211,16 +214,18 @@ static const enum col_type page_cols[PC_COUNT] = {
 };
 
 static const enum col_type prefs_cols[] = {COL_STR, COL_STR, COL_STR};
-static const enum col_type seek_cols[] = {COL_TIME, COL_INT};
+static const enum col_type days_cols[] = {COL_TIME, COL_INT, COL_INT};
 static const enum col_type context_cols[] = {
 	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
 };
 
 struct store {
 	struct db *db;
-	struct dbrow prefs_row, context_row, seek_row, page_row;
+	struct dbrow prefs_row, context_row, days_row, page_row;
 	struct dbtiming timing;
 };
+
+const struct timestamp STORE_NO_UNTIL = {9999, 12, 31, 23, 59, 59, 999999};
 
 struct store *
 store_new(const struct conf *conf)
@@ -231,7 +236,7 @@ store_new(const struct conf *conf)
 	dbtiming_reset(&s->timing);
 	dbrow_init(&s->prefs_row, prefs_cols, sizeof(prefs_cols) / sizeof(prefs_cols[0]));
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
-	dbrow_init(&s->seek_row, seek_cols, 2);
+	dbrow_init(&s->days_row, days_cols, 3);
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
 	return s;
 }
@@ -244,7 +249,7 @@ store_free(struct store *s)
 	db_free(s->db);
 	dbrow_free(&s->prefs_row);
 	dbrow_free(&s->context_row);
-	dbrow_free(&s->seek_row);
+	dbrow_free(&s->days_row);
 	dbrow_free(&s->page_row);
 	free(s);
 }
@@ -355,41 +360,40 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct aut
 }
 
 static enum store_rc
-store_seek_day_untimed(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
+store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
+    bool (*fn)(void *arg, const struct store_day *d), void *arg)
 {
-	MYSQL_STMT *stmt = db_stmt(s->db, STMT_DAY_SEEK);
-	struct dbrow *row = &s->seek_row;
-	MYSQL_BIND bind[3];
+	MYSQL_STMT *stmt = db_stmt(s->db, by_viewer ? STMT_DAYS_BY_VIEWER : STMT_DAYS_BY_SUBJECT);
+	struct dbrow *row = &s->days_row;
+	MYSQL_BIND bind[5];
 	struct dbparam p;
-	long long f = follower;
-	int64_t before = 0;
+	long long x = subject, v = viewer;
 	enum store_rc rc;
 	int r;
 
-	dbparam_init(&p, bind, NULL, 3);
+	dbparam_init(&p, bind, NULL, 5);
 	for (int i = 0; i < 3; i++)
-		dbparam_int(&p, &f);
-	if ((rc = execute(s, stmt, bind, row, "day seek")) != STORE_OK)
+		dbparam_int(&p, &x);
+	dbparam_int(&p, by_viewer ? &x : &v);
+	dbparam_int(&p, by_viewer ? &v : &x);
+	if ((rc = execute(s, stmt, bind, row, "days")) != STORE_OK)
 		return rc;
-	out->found = false;
 	while ((r = dbrow_fetch(row, stmt)) == 1) {
-		int64_t visible = dbrow_int(row, 1);
 		const MYSQL_TIME *t = dbrow_time(row, 0);
+		struct store_day d;
 
-		if (t == NULL || visible <= 0)
+		if (t == NULL)
 			continue;
-		if (before + visible > offset) {
-			out->found = true;
-			out->day = (struct timestamp){(int)t->year, (int)t->month, (int)t->day, 0, 0, 0, 0};
-			out->before = before;
+		d.day = (struct timestamp){(int)t->year, (int)t->month, (int)t->day, 0, 0, 0, 0};
+		d.all = dbrow_int(row, 1);
+		d.mutual = dbrow_int(row, 2);
+		if (!fn(arg, &d))
 			break;
-		}
-		before += visible;
 	}
 	if (r < 0)
-		return fail(s, stmt, "day seek");
+		return fail(s, stmt, "days");
 	/* Older days are not needed: read them off so the connection is free. */
-	return finish(s, stmt, row, "day seek");
+	return finish(s, stmt, row, "days");
 }
 
 enum store_rc
@@ -482,6 +486,21 @@ row_to_tag(const struct dbrow *r, struct tag *t)
 	t->deleted = dbrow_int(r, PC_TAG_DELETED) != 0;
 }
 
+/* A slice's bound as a DATETIME parameter. */
+static void
+slice_until(const struct page_slice *sl, MYSQL_TIME *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->year = (unsigned)sl->until.year;
+	out->month = (unsigned)sl->until.month;
+	out->day = (unsigned)sl->until.day;
+	out->hour = (unsigned)sl->until.hour;
+	out->minute = (unsigned)sl->until.minute;
+	out->second = (unsigned)sl->until.second;
+	out->second_part = (unsigned long)sl->until.usec;
+	out->time_type = MYSQL_TIMESTAMP_DATETIME;
+}
+
 static enum store_rc
 store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
 {
@@ -490,31 +509,25 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 		[PAGE_SPLIT_BY_VIEWER] = STMT_PAGE_SPLIT_BY_VIEWER,
 		[PAGE_SPLIT_BY_SUBJECT] = STMT_PAGE_SPLIT_BY_SUBJECT,
 	};
-	bool before = plan->query == PAGE_PLAIN && plan->before_day;
-	MYSQL_STMT *stmt = db_stmt(s->db, before ? STMT_PAGE_PLAIN_BEFORE : stmt_of[plan->query]);
+	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->query]);
 	struct dbrow *row = &s->page_row;
-	MYSQL_BIND bind[8];
-	MYSQL_TIME day;
+	MYSQL_BIND bind[10];
+	MYSQL_TIME mutual_until, rest_until;
 	struct dbparam p;
 	long long subject = plan->subject, viewer = plan->viewer, seg = plan->plain_segment;
-	long long ml = plan->mutual_limit, mo = plan->mutual_offset;
-	long long rl = plan->rest_limit, ro = plan->rest_offset;
+	long long ml = plan->mutual.limit, mo = plan->mutual.offset;
+	long long rl = plan->rest.limit, ro = plan->rest.offset;
 	long long last_seg = -1, last_eid = -1;
 	enum store_rc rc;
 	int f;
 
-	dbparam_init(&p, bind, NULL, 8);
+	slice_until(&plan->mutual, &mutual_until);
+	slice_until(&plan->rest, &rest_until);
+	dbparam_init(&p, bind, NULL, 10);
 	if (plan->query == PAGE_PLAIN) {
 		dbparam_int(&p, &seg);
 		dbparam_int(&p, &subject);
-		if (before) {
-			memset(&day, 0, sizeof(day));
-			day.year = (unsigned)plan->day.year;
-			day.month = (unsigned)plan->day.month;
-			day.day = (unsigned)plan->day.day;
-			day.time_type = MYSQL_TIMESTAMP_DATE;
-			dbparam_date(&p, &day);
-		}
+		dbparam_datetime(&p, &rest_until);
 		dbparam_int(&p, &rl);
 		dbparam_int(&p, &ro);
 	} else {
@@ -523,9 +536,11 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 
 		dbparam_int(&p, by_viewer ? &subject : &viewer);
 		dbparam_int(&p, by_viewer ? &viewer : &subject);
+		dbparam_datetime(&p, &mutual_until);
 		dbparam_int(&p, &ml);
 		dbparam_int(&p, &mo);
 		dbparam_int(&p, &subject);
+		dbparam_datetime(&p, &rest_until);
 		dbparam_int(&p, &viewer);
 		dbparam_int(&p, &rl);
 		dbparam_int(&p, &ro);
@@ -539,7 +554,7 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 			struct user u;
 
 			row_to_user(row, &u);
-			sink->user(sink->arg, (int)segment, &u);
+			sink->user(sink->arg, (enum segment)segment, &u);
 			last_seg = segment;
 			last_eid = eid;
 		}
@@ -583,9 +598,10 @@ store_load_context(struct store *s, int64_t subject_id, const struct auth_creden
 }
 
 enum store_rc
-store_seek_day(struct store *s, int64_t follower, int64_t offset, struct store_day *out)
+store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
+    bool (*fn)(void *arg, const struct store_day *d), void *arg)
 {
-	TIMED("day seek", &s->seek_row, store_seek_day_untimed(s, follower, offset, out));
+	TIMED("days", &s->days_row, store_days_untimed(s, subject, viewer, by_viewer, fn, arg));
 }
 
 enum store_rc

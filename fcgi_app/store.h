@@ -10,14 +10,17 @@
  *              and |intersection of the two follow lists|, driven from the
  *              shorter list (index range) probing the other (unique key)
  *              and the user: O(min N);
- *   page       a range of `ix_follows_page` walked newest first, each
+ *   page       a range of `ix_follows_page` walked newest first from each
+ *              slice's day bound, each
  *              edge's user probed for `deleted` by primary key (OFFSET
  *              skips those probes too), then the page's users, their
  *              counters (as above) and tags only;
- *   day seek   for a deep offset: the list's per-day counts newest first
- *              (folded rows plus the unfolded log), summed here until the
- *              offset, so the page starts at the right day and skips only
- *              within it;
+ *   days       for a deep offset: the list's per-day counts newest first
+ *              (folded rows, the unfolded log, the pending correction) and,
+ *              through a viewer, how many edges of each day the viewer
+ *              shares (the intersection, O(min N) as in the context); the
+ *              planner (plan.c) sums them until each slice's offset, so a
+ *              page starts at the right day and skips only within it;
  *   maintain   CALL followings_maintain(): a bounded batch of upkeep,
  *              between requests.
  *
@@ -68,40 +71,60 @@ enum page_query {
 	PAGE_SPLIT_BY_SUBJECT,	/* mutual segment driven from the subject's list */
 };
 
+/* The segments of a page (followings-api.md §2, §3). */
+enum segment {
+	SEGMENT_MUTUAL = 0,	/* users the viewer follows too: first */
+	SEGMENT_REST = 1,	/* the others */
+};
+
 /*
- * A page as at most two slices: of the mutual segment (segment 0: users the
- * viewer follows too) and of the rest (segment 1), each newest follow first.
- * PAGE_PLAIN reads the whole list as one segment, numbered plain_segment.
+ * A run of one segment, newest follow first: `limit` rows after skipping
+ * `offset`, counted from the first edge created at or before `until`
+ * (the end of a day; STORE_NO_UNTIL: from the newest edge).
+ */
+struct page_slice {
+	int64_t offset, limit;
+	struct timestamp until;
+};
+
+/*
+ * A page as at most two slices: of the mutual segment and of the rest.
+ * PAGE_PLAIN reads the whole list as one segment from the `rest` slice,
+ * reported as plain_segment.
  */
 struct page_plan {
 	enum page_query query;
-	/* PAGE_PLAIN only: start at the end of `day` (rest_offset counts from there). */
-	bool before_day;
-	struct timestamp day;
 	int64_t subject;
 	int64_t viewer;
-	int64_t mutual_offset, mutual_limit;
-	int64_t rest_offset, rest_limit;
-	int plain_segment;
+	struct page_slice mutual, rest;
+	enum segment plain_segment;
 };
+
+/* The latest DATETIME(6): a slice bound that bounds nothing. */
+extern const struct timestamp STORE_NO_UNTIL;
 
 struct page_sink {
 	void *arg;
 	/* A user of the page, in page order. */
-	void (*user)(void *arg, int segment, const struct user *u);
+	void (*user)(void *arg, enum segment segment, const struct user *u);
 	/* One visible tag of the user last passed to user(), by tag id. */
 	void (*tag)(void *arg, const struct tag *t);
 };
 
+/* One day of a list: its visible edges, and how many of them go to users the viewer follows too. */
 struct store_day {
-	bool found;
-	struct timestamp day;	/* the day holding the offset */
-	int64_t before;		/* visible edges on later days */
+	struct timestamp day;
+	int64_t all, mutual;
 };
 
-/* Where position `offset` of follower's visible list lies (store_day.found false: past the end). */
-enum store_rc store_seek_day(struct store *s, int64_t follower, int64_t offset,
-    struct store_day *out);
+/*
+ * The per-day counts of subject's visible list, newest day first, each
+ * passed to fn until it returns false.  viewer 0: every `mutual` is 0.
+ * by_viewer: the intersection is driven from the viewer's list (the
+ * shorter one), else from the subject's.
+ */
+enum store_rc store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
+    bool (*fn)(void *arg, const struct store_day *d), void *arg);
 
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);

@@ -1,9 +1,13 @@
-"""Deep pages (offset >= deep_offset, 5 in this harness) of a whole list
-start at the day that holds the offset, found through the per-day counts
-(follow_day_counts plus the change log, db/install/).  The pages must be exactly the contract's order
-(followings-api.md §2) after every kind of plain-SQL write (§6,
-schema-contract.md), for the anonymous reader and for the owner (everything
-mutual), whatever page size cuts across days."""
+"""Deep pages (offset >= deep_offset, 5 in this harness) start each slice
+at the day that holds its offset, found through the per-day counts
+(follow_day_counts plus the change log, db/install/) and, through a viewer,
+how many of each day's edges the viewer shares.  The pages must be exactly
+the contract's order (followings-api.md §2, §3) after every kind of
+plain-SQL write (§6, schema-contract.md): for the anonymous reader, for the
+owner (everything mutual), and through viewers whose list is shorter than
+the owner's (the intersection driven from the viewer's side) and longer
+(from the owner's side), with no filter, mutual=0 and mutual=1, whatever
+page size cuts across days and segments."""
 
 import pytest
 
@@ -12,7 +16,9 @@ from support import assert_page, http, ids
 
 OWNER = 700
 FOLLOWED = list(range(701, 741))    # 40 users
-ALL = [OWNER] + FOLLOWED
+SHORT_VIEWER, LONG_VIEWER = 745, 746
+OTHERS = list(range(750, 800))      # followed by the long viewer only
+ALL = [OWNER] + FOLLOWED + [SHORT_VIEWER, LONG_VIEWER] + OTHERS
 
 
 def edge_rows():
@@ -23,6 +29,10 @@ def edge_rows():
         day = 10 + n % 5
         hour = 8 + n % 3
         rows.append(f"({OWNER}, {uid}, '2024-03-{day:02d} {hour:02d}:00:00')")
+    # The short viewer follows every third of them (fewer than the owner);
+    # the long one every other one and 50 more (more than the owner).
+    rows += [f"({SHORT_VIEWER}, {u}, '2024-04-01')" for u in FOLLOWED[::3]]
+    rows += [f"({LONG_VIEWER}, {u}, '2024-04-01')" for u in FOLLOWED[1::2] + OTHERS]
     return rows
 
 
@@ -37,11 +47,11 @@ def deep_list():
     s.sql(f"DELETE FROM users WHERE id IN {tuple(ALL)};")
 
 
-def walk(limit, headers=()):
+def walk(limit, headers=(), query=""):
     """Every page of OWNER's list, following offsets, concatenated."""
     got, offset, count = [], 0, None
     while True:
-        body = assert_page(http(f"{s.followings_path(OWNER)}?limit={limit}&offset={offset}",
+        body = assert_page(http(f"{s.followings_path(OWNER)}?limit={limit}&offset={offset}{query}",
                                 headers=headers))
         count = body["count"] if count is None else count
         assert body["count"] == count
@@ -72,6 +82,26 @@ def check_everything():
     assert got == s.expected_order(OWNER, viewer=OWNER)
     body = assert_page(http(f"{s.followings_path(OWNER)}?limit=5&offset=11", headers=own))
     assert all(u["connection_status"] == "followed" for u in body["results"])
+    for viewer in (SHORT_VIEWER, LONG_VIEWER):
+        check_through_viewer(viewer)
+
+
+def check_through_viewer(viewer):
+    token = s.bearer(s.jwt_for(viewer))
+    shared = s.follows_of(viewer)
+    for mutual, query in ((None, ""), (1, "&mutual=1"), (0, "&mutual=0")):
+        expected = s.expected_order(OWNER, viewer=viewer, mutual=mutual)
+        for limit in (1, 4, 7, 13):
+            got, count = walk(limit, headers=token, query=query)
+            assert count == len(expected), (viewer, mutual, limit)
+            assert got == expected, f"viewer {viewer} mutual {mutual} limit {limit}"
+        # Single pages that start deep inside a day and across the segments' border.
+        for offset in range(0, len(expected) + 2):
+            body = assert_page(http(f"{s.followings_path(OWNER)}?limit=3&offset={offset}{query}",
+                                    headers=token))
+            assert ids(body) == expected[offset:offset + 3], (viewer, mutual, offset)
+            assert all((u["connection_status"] == "followed") == (u["id"] in shared)
+                       for u in body["results"])
 
 
 def test_deep_pages_follow_plain_sql_writes(deep_list):
