@@ -14,6 +14,15 @@ writes, deterministically (same data + seed => same bytes):
   w4_page1_anon.paths   page 1 of the same 1,000 users, anonymous
   w5a_big.paths         page 1 of the user following 200,000 (anonymous)
   w5b_small.paths       page 1 of a user following exactly 10 (anonymous)
+  w6_deep_viewers.paths offset 100,000..198,999 of the user following 200,000,
+                        through each of the 300 viewers (who follow 30..5,000),
+                        limit 1, 20 or 100
+  w7_deep_rest.paths    the same with mutual=0
+  w8_big_viewers.paths  page 1 of the user following 200,000 through the same
+                        viewers and limits (w6's and w7's page-1 baseline)
+  w9_deep_heavy.paths   as w6, no filter and mutual=0 in turn, through the users
+                        following 3,000..8,000 (JWTs signed with --jwt-secret)
+  w10_page1_heavy.paths page 1 through the same viewers and limits
   pairs.tsv             user, its followings count, viewer, viewer token,
                         followings they share (= mutual=1 count)
   reference_page1.json  a stand-in for the service's anonymous page 1 of the
@@ -29,6 +38,9 @@ those sharing at least 2 followings with the user (else at least 1); a user that
 nothing with any token holder is skipped (counted in summary.txt).
 """
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -73,6 +85,17 @@ TAG_COLS = ["id", "type", "name", "description", "color", "visible", "visibility
             "active", "deleted"]
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt_hs256(secret, claims):
+    head = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    body = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    sig = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    return f"{head}.{body}.{b64url(sig)}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("csv_dir")
@@ -80,6 +103,7 @@ def main():
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--users", type=int, default=1000)
     ap.add_argument("--base-url", default="http://127.0.0.1:38080")
+    ap.add_argument("--jwt-secret", default="bench-jwt-secret-0123456789abcdef0123456789abcdef")
     a = ap.parse_args()
     csv = lambda name: os.path.join(a.csv_dir, name)
     meta = dict(l.rstrip("\n").split("=", 1) for l in open(csv("meta.txt")) if "=" in l)
@@ -176,6 +200,29 @@ def main():
         f.write(page(x_user) + "\n")
     with out("w5b_small.paths") as f:
         f.write(page(ten_user) + "\n")
+    # Deep pages of X through every viewer: limits 1..100, offsets past 100,000.
+    limits = (1, 20, 100)
+    deep = [(v, rng.choice(tokens[v]), limits[i % 3], 100000 + (i * 337) % 99000)
+            for i, v in enumerate(viewers)]
+    with out("w6_deep_viewers.paths") as f:
+        f.writelines(f"{page(x_user, f'limit={l}&offset={o}')}\t{tok}\n" for _, tok, l, o in deep)
+    with out("w7_deep_rest.paths") as f:
+        f.writelines(f"{page(x_user, f'limit={l}&mutual=0&offset={o}')}\t{tok}\n" for _, tok, l, o in deep)
+    with out("w8_big_viewers.paths") as f:
+        f.writelines(f"{page(x_user, f'limit={l}')}\t{tok}\n" for _, tok, l, _ in deep)
+    # Viewers who follow thousands hold no opaque token: signed JWTs (fixed
+    # claims, so the same bytes every time; exp in 2100).
+    heavy = [u for u in range(1, n) if 3000 <= vis_out[u] <= 8000 and not deleted[u]]
+    if not heavy:
+        sys.exit("make_paths: no user follows 3,000..8,000")
+    jwt = lambda uid: jwt_hs256(a.jwt_secret, {"user_id": uid, "token_type": "access",
+                                               "exp": 4102444800, "iat": 1700000000, "jti": f"bench{uid}"})
+    heavy_lines = [(jwt(u), limits[i % 3], 100000 + (i * 337) % 99000, "&mutual=0" if i % 2 else "")
+                   for i, u in enumerate(heavy * 4)]
+    with out("w9_deep_heavy.paths") as f:
+        f.writelines(f"{page(x_user, f'limit={l}{m}&offset={o}')}\t{tok}\n" for tok, l, o, m in heavy_lines)
+    with out("w10_page1_heavy.paths") as f:
+        f.writelines(f"{page(x_user, f'limit={l}')}\t{tok}\n" for tok, l, _, _ in heavy_lines)
     with out("pairs.tsv") as f:
         f.write("#user\tfollowings\tviewer\tviewer_token\tshared\n")
         f.writelines("\t".join(map(str, p)) + "\n" for p in pairs)
@@ -232,6 +279,8 @@ def main():
                 f" of {len(viewers)} token holders\n")
         f.write("shared_followings_histogram=" +
                 ",".join(f"{k}:{shared_hist[k]}" for k in sorted(shared_hist)) + "\n")
+        f.write(f"heavy_viewers={len(heavy)} (following {min(vis_out[u] for u in heavy)}.."
+                f"{max(vis_out[u] for u in heavy)}, JWT)\n")
         f.write(f"reference_page1_bytes={len(body)}\n")
     print(open(os.path.join(a.out_dir, "summary.txt")).read(), end="")
 

@@ -11,7 +11,7 @@
 #   BENCH_WARMUP=2               seconds of unmeasured wrk before each run (0: none)
 #   BENCH_WRK_TIMEOUT=5s         wrk --timeout (a slower answer is an error)
 #   BENCH_TARGETS="static trivial service"
-#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b"   for the service
+#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10"   for the service
 #   BENCH_FLOOR_WORKLOADS="w5a w1"          for static and trivial (their body
 #                                but not their request depends on the workload)
 #   BENCH_NGINX_WORKERS=1        nginx worker_processes
@@ -39,7 +39,7 @@ WARMUP=${BENCH_WARMUP:-2}
 WARMUP=${WARMUP%s}
 WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-5s}
 TARGETS=${BENCH_TARGETS:-static trivial service}
-WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b}
+WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10}
 FLOOR_WORKLOADS=${BENCH_FLOOR_WORKLOADS:-w5a w1}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 # nginx keeps up to BENCH_CONNS idle connections per worker to each upstream;
@@ -56,10 +56,15 @@ RUN="$BENCH_CACHE/run"
 HZ=$(getconf CLK_TCK)
 
 declare -A WL_FILE=([w1]=w1_page1_auth [w2]=w2_mutual [w3]=w3_offset [w4]=w4_page1_anon
-	[w5a]=w5a_big [w5b]=w5b_small)
+	[w5a]=w5a_big [w5b]=w5b_small [w6]=w6_deep_viewers [w7]=w7_deep_rest [w8]=w8_big_viewers
+	[w9]=w9_deep_heavy [w10]=w10_page1_heavy)
 declare -A WL_DESC=([w1]="page 1, 1000 typical users, viewer token" [w2]="mutual=1, same users and viewers"
 	[w3]="offset=100000 of the 200k user" [w4]="page 1, same users, anonymous"
-	[w5a]="page 1 of the 200k user" [w5b]="page 1 of a 10-follow user")
+	[w5a]="page 1 of the 200k user" [w5b]="page 1 of a 10-follow user"
+	[w6]="offset>=100000 of the 200k user, 300 viewers, limit 1/20/100"
+	[w7]="w6 with mutual=0" [w8]="page 1 of the 200k user, w6's viewers and limits"
+	[w9]="offset>=100000 of the 200k user through viewers following 3000-8000 (JWT)"
+	[w10]="page 1 of the 200k user, w9's viewers and limits")
 for w in $WORKLOADS $FLOOR_WORKLOADS; do [ -n "${WL_FILE[$w]:-}" ] || die "unknown workload $w"; done
 for t in $TARGETS; do case $t in static | trivial | service) ;; *) die "unknown target $t" ;; esac; done
 command -v wrk >/dev/null || die "wrk is not installed"
@@ -99,12 +104,15 @@ deadline=$(($(date +%s) + MAX_SECONDS))
 WATCHDOG_PID=$!
 
 # ---------------------------------------------------------------- data
+# The service's JWT secret: make_paths.py signs tokens for viewers who hold no opaque token.
+JWT_SECRET=bench-jwt-secret-0123456789abcdef0123456789abcdef
 if [ "${BENCH_REGEN:-0}" = 1 ]; then bash "$BENCH_SRC/load.sh" --force >/dev/null; else bash "$BENCH_SRC/load.sh" >/dev/null; fi
 PATHS_DIR="$DS_DIR/paths-$(paths_key)"
 if [ ! -f "$PATHS_DIR/summary.txt" ]; then
 	rm -rf "$DS_DIR"/paths-*
 	log "making request lists in $PATHS_DIR"
-	"$PY" "$BENCH_SRC/make_paths.py" "$DS_DIR/csv" "$PATHS_DIR.tmp" --base-url "http://127.0.0.1:$PORT_SERVICE" >/dev/null
+	"$PY" "$BENCH_SRC/make_paths.py" "$DS_DIR/csv" "$PATHS_DIR.tmp" --base-url "http://127.0.0.1:$PORT_SERVICE" \
+		--jwt-secret "$JWT_SECRET" >/dev/null
 	mv "$PATHS_DIR.tmp" "$PATHS_DIR"
 fi
 X=$(meta x_user)
@@ -160,7 +168,7 @@ db_socket = $DB_SOCK
 db_user = $BENCH_DB_USER
 db_password = $BENCH_DB_PASSWORD
 db_name = $BENCH_DB
-jwt_secret = bench-jwt-secret-0123456789abcdef0123456789abcdef
+jwt_secret = $JWT_SECRET
 limit_default = 20
 limit_max = 100
 prefs_cache_ttl = 5
@@ -301,10 +309,11 @@ run_one() { # target workload
 	c0=$(cat "$RUN/c0") c1=$(cat "$RUN/c1")
 	alive_or_die "$t" "$w"
 	after=$(snapshot "$t")
-	local rps p50 p99 reqs read errs non2xx
+	local rps p50 p99 max reqs read errs non2xx
 	rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
 	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
 	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+	max=$(to_ms "$(awk '$1 == "Latency" {print $4; exit}' "$out")")
 	reqs=$(awk '/requests in/ {print $1}' "$out")
 	read=$(to_bytes "$(awk '/requests in/ {print $5}' "$out")")
 	errs=$(awk '/Socket errors/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$out")
@@ -318,8 +327,8 @@ run_one() { # target workload
 		ng = (A[1] - B[1]) * k; ap = (A[2] - B[2]) * k; db = (A[3] - B[3]) * k; wr = (c1 - c0) * k;
 		ot = (A[4] - B[4]) * k - ng - ap - db - wr;
 		printf "%.4f %.4f %.4f %.4f %.4f %.4f", ng, ap, db, wr, ot, ng + ap + db }')
-	ROWS+=("$t $w $rps $p50 $p99 ${errs:-0} ${non2xx:-0} $((read / reqs)) $cpu")
-	log "$t $w: $rps req/s, p50 ${p50} ms, p99 ${p99} ms"
+	ROWS+=("$t $w $rps $p50 $p99 ${errs:-0} ${non2xx:-0} $((read / reqs)) $cpu $max")
+	log "$t $w: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, max ${max} ms"
 }
 
 # How busy is the machine without our load?  (other programs disturb the numbers)
@@ -349,8 +358,8 @@ done
 	echo "#   server = nginx + app + mariadbd; other = machine busy time (/proc/stat) not in those or wrk (softirq, other programs)"
 	echo "# x_trivial = ratio to the trivial responder (same workload when measured, else its first workload)"
 	for w in $(for r in "${ROWS[@]}"; do set -- $r; echo "$2"; done | awk '!seen[$0]++'); do echo "#   $w: ${WL_DESC[$w]}"; done
-	printf '%-8s %-4s %10s %8s %8s %6s %6s %7s | %8s %8s %8s %8s %8s %8s | %9s %9s\n' \
-		target wl req/s p50_ms p99_ms errs non2xx B/req nginx app db wrk other server x_trivial cpu_x_triv
+	printf '%-8s %-4s %10s %8s %8s %6s %6s %7s | %8s %8s %8s %8s %8s %8s | %9s %9s | %8s\n' \
+		target wl req/s p50_ms p99_ms errs non2xx B/req nginx app db wrk other server x_trivial cpu_x_triv max_ms
 	declare -A TRPS TCPU
 	first_t=
 	for r in "${ROWS[@]}"; do
@@ -368,8 +377,8 @@ done
 		else
 			xr=- xc=-
 		fi
-		printf '%-8s %-4s %10.0f %8.3f %8.3f %6s %6s %7s | %8s %8s %8s %8s %8s %8s | %9s %9s\n' \
-			"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "$xr" "$xc"
+		printf '%-8s %-4s %10.0f %8.3f %8.3f %6s %6s %7s | %8s %8s %8s %8s %8s %8s | %9s %9s | %8.1f\n' \
+			"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "$xr" "$xc" "${15}"
 	done
 } | tee "$RESULTS"
 cp "$RUN"/wrk.*.txt "$BENCH_CACHE/results/" 2>/dev/null || true

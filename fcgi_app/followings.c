@@ -61,21 +61,6 @@ load_prefs(struct app *app, const struct prefs **out)
 	return STORE_OK;
 }
 
-/*
- * A deep page starts each slice at the day that holds its offset (one more
- * statement: a row per day) instead of walking every newer edge.
- */
-static enum store_rc
-seek_deep_slices(struct app *app, struct page_plan *plan)
-{
-	struct plan_seek ps;
-
-	if (!plan_seek_begin(&ps, plan, app->conf->deep_offset))
-		return STORE_OK;
-	return store_days(app->store, plan->subject, plan_seek_viewer(&ps), plan_seek_by_viewer(&ps),
-	    plan_seek_day, &ps);
-}
-
 static void
 set_links(struct app *app, const struct request *req, const struct followings_request *fr,
     int64_t count, const char **next, const char **previous)
@@ -102,7 +87,10 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	const struct prefs *prefs;
 	struct store_context ctx;
 	struct page_plan plan;
-	int64_t viewer, total, m, count;
+	struct plan_needs needs;
+	const struct store_day *days = NULL;
+	size_t ndays = 0;
+	int64_t viewer, viewer_hint, total, m, count;
 	const char *next, *previous;
 	enum store_rc rc;
 
@@ -120,7 +108,11 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 		return STORE_OK;
 	}
 
-	if ((rc = store_load_context(app->store, fr->subject, &fr->cred, &ctx)) != STORE_OK)
+	/* What the context must count; an opaque token's user is not known yet (-1: someone else). */
+	viewer_hint = fr->cred.kind == AUTH_JWT ? fr->cred.user_id : fr->cred.kind == AUTH_OPAQUE ? -1 : 0;
+	plan_needs(fr->subject, viewer_hint, fr->params.mutual, fr->params.offset,
+	    app->conf->deep_offset, &needs);
+	if ((rc = store_load_context(app->store, fr->subject, &fr->cred, needs.common, &ctx)) != STORE_OK)
 		return rc;
 	if (fr->cred.kind != AUTH_NONE && !ctx.viewer_valid) {
 		resp_error(resp, 401, "authentication_failed", "Invalid token.");
@@ -137,14 +129,23 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	}
 
 	viewer = fr->cred.kind != AUTH_NONE ? ctx.viewer_id : 0;
+	/* The viewer is known now: is the list split in two segments? */
+	plan_needs(fr->subject, viewer, fr->params.mutual, fr->params.offset, app->conf->deep_offset, &needs);
 	total = ctx.subject_followings > 0 ? ctx.subject_followings : 0;
-	if (viewer == 0) {
-		m = 0;
-	} else if (viewer == fr->subject) {
-		m = total;
-	} else {
-		m = ctx.common;
+	if (needs.days) {
+		/* A deep page: where each slice starts, and the mutual segment's size. */
+		rc = store_days(app->store, fr->subject, needs.split ? viewer : 0,
+		    !needs.split || plan_by_viewer(ctx.viewer_followings, ctx.subject_followings),
+		    &days, &ndays);
+		if (rc != STORE_OK)
+			return rc;
 	}
+	if (!needs.split)
+		m = viewer == 0 ? 0 : total;
+	else if (needs.days)
+		m = plan_days_mutual(days, ndays);
+	else
+		m = ctx.common;	/* -1: not counted, a first page with no filter */
 	count = fr->params.mutual == MUTUAL_ONLY ? m
 	    : fr->params.mutual == MUTUAL_NONE ? total - m : total;
 	if (count < 0)
@@ -158,7 +159,6 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	rc = STORE_OK;
 	if (fr->params.offset < count) {
 		struct page_sink ps = {&sink, sink_user, sink_tag};
-
 		struct plan_input in = {
 			.subject = fr->subject, .viewer = viewer, .mutual = fr->params.mutual,
 			.offset = fr->params.offset, .limit = fr->params.limit, .mutual_size = m,
@@ -167,9 +167,9 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 		};
 
 		plan_page(&in, &plan);
-		rc = seek_deep_slices(app, &plan);
-		if (rc == STORE_OK)
-			rc = store_fetch_page(app->store, &plan, &ps);
+		if (needs.days)
+			plan_seek(&plan, days, ndays, app->conf->deep_offset);
+		rc = store_fetch_page(app->store, &plan, &ps);
 	}
 	render_page_end(sink.writer);
 	if (rc != STORE_OK)

@@ -5,6 +5,44 @@
 #include "plan.h"
 
 void
+plan_needs(int64_t subject, int64_t viewer, enum mutual_filter mutual, int64_t offset,
+    int64_t deep_offset, struct plan_needs *out)
+{
+	out->split = viewer != 0 && viewer != subject;
+	out->days = deep_offset > 0 && offset >= deep_offset;
+	/*
+	 * The first page with no filter has the whole list's count, and takes
+	 * its rows from the two segments in order: the mutual segment's size
+	 * is not needed.  A deep page gets it from the per-day counts.
+	 */
+	out->common = out->split && !out->days && !(offset == 0 && mutual == MUTUAL_ANY);
+}
+
+bool
+plan_by_viewer(int64_t viewer_followings, int64_t subject_followings)
+{
+	return viewer_followings <= subject_followings;
+}
+
+int64_t
+plan_days_mutual(const struct store_day *days, size_t ndays)
+{
+	int64_t m = 0;
+
+	for (size_t i = 0; i < ndays; i++)
+		m += days[i].mutual;
+	return m;
+}
+
+static void
+unbounded(struct page_slice *sl, int64_t offset, int64_t limit)
+{
+	sl->offset = offset;
+	sl->limit = limit;
+	sl->until = STORE_NO_UNTIL;
+}
+
+void
 plan_page(const struct plan_input *in, struct page_plan *plan)
 {
 	int64_t offset = in->offset, limit = in->limit, m = in->mutual_size;
@@ -12,8 +50,9 @@ plan_page(const struct plan_input *in, struct page_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 	plan->subject = in->subject;
 	plan->viewer = in->viewer;
-	plan->mutual.until = STORE_NO_UNTIL;
-	plan->rest.until = STORE_NO_UNTIL;
+	plan->limit = limit;
+	unbounded(&plan->mutual, 0, 0);
+	unbounded(&plan->rest, 0, 0);
 
 	switch (in->mutual) {
 	case MUTUAL_ONLY:
@@ -25,6 +64,12 @@ plan_page(const struct plan_input *in, struct page_plan *plan)
 		plan->rest.limit = limit;
 		break;
 	case MUTUAL_ANY:
+		if (m < 0) {
+			/* Where the mutual segment ends is not known: a first page takes from both. */
+			plan->mutual.limit = limit;
+			plan->rest.limit = limit;
+			break;
+		}
 		if (offset < m) {
 			plan->mutual.offset = offset;
 			plan->mutual.limit = limit < m - offset ? limit : m - offset;
@@ -38,12 +83,10 @@ plan_page(const struct plan_input *in, struct page_plan *plan)
 		/* One segment holds the whole list: nothing (or everything) is mutual. */
 		plan->query = PAGE_PLAIN;
 		plan->plain_segment = in->viewer == 0 ? SEGMENT_REST : SEGMENT_MUTUAL;
-		if (in->viewer != 0)
-			plan->rest = plan->mutual;
-		memset(&plan->mutual, 0, sizeof(plan->mutual));
-		plan->mutual.until = STORE_NO_UNTIL;
+		unbounded(&plan->rest, offset, limit);
+		unbounded(&plan->mutual, 0, 0);
 	} else {
-		plan->query = in->viewer_followings <= in->subject_followings
+		plan->query = plan_by_viewer(in->viewer_followings, in->subject_followings)
 		    ? PAGE_SPLIT_BY_VIEWER : PAGE_SPLIT_BY_SUBJECT;
 	}
 }
@@ -54,31 +97,7 @@ deep(const struct page_slice *sl, int64_t deep_offset)
 	return deep_offset > 0 && sl->limit > 0 && sl->offset >= deep_offset;
 }
 
-bool
-plan_seek_begin(struct plan_seek *ps, struct page_plan *plan, int64_t deep_offset)
-{
-	memset(ps, 0, sizeof(*ps));
-	ps->plan = plan;
-	ps->mutual_start = plan->mutual;
-	ps->rest_start = plan->rest;
-	ps->rest = deep(&plan->rest, deep_offset);
-	ps->mutual = plan->query == PAGE_SPLIT_BY_SUBJECT && deep(&plan->mutual, deep_offset);
-	return ps->rest || ps->mutual;
-}
-
-int64_t
-plan_seek_viewer(const struct plan_seek *ps)
-{
-	return ps->plan->query == PAGE_PLAIN ? 0 : ps->plan->viewer;
-}
-
-bool
-plan_seek_by_viewer(const struct plan_seek *ps)
-{
-	return ps->plan->query != PAGE_SPLIT_BY_SUBJECT;
-}
-
-/* Moves the slice to day d when its offset falls there; false when done with it. */
+/* Moves the slice to the day holding its offset, with n of its segment's edges on day d. */
 static bool
 seek_slice(struct page_slice *sl, int64_t *before, int64_t n, const struct timestamp *day)
 {
@@ -91,23 +110,25 @@ seek_slice(struct page_slice *sl, int64_t *before, int64_t n, const struct times
 	return false;
 }
 
-bool
-plan_seek_day(void *arg, const struct store_day *d)
+void
+plan_seek(struct page_plan *plan, const struct store_day *days, size_t ndays, int64_t deep_offset)
 {
-	struct plan_seek *ps = arg;
-	struct page_plan *plan = ps->plan;
-	/* A plain list is one segment: the day's whole count. */
-	int64_t mutual = plan->query == PAGE_PLAIN ? 0 : d->mutual, rest = d->all - mutual;
+	struct page_slice mutual = plan->mutual, rest = plan->rest;
+	bool seek_mutual = plan->query == PAGE_SPLIT_BY_SUBJECT && deep(&mutual, deep_offset);
+	bool seek_rest = deep(&rest, deep_offset);
+	int64_t mutual_before = 0, rest_before = 0;
 
-	if (mutual < 0 || rest < 0) {
-		ps->mutual = ps->rest = false;
-		plan->mutual = ps->mutual_start;
-		plan->rest = ps->rest_start;
-		return false;
+	for (size_t i = 0; i < ndays && (seek_mutual || seek_rest); i++) {
+		/* A plain list is one segment: the day's whole count. */
+		int64_t m = plan->query == PAGE_PLAIN ? 0 : days[i].mutual, r = days[i].all - m;
+
+		if (m < 0 || r < 0)
+			return;
+		if (seek_mutual)
+			seek_mutual = seek_slice(&mutual, &mutual_before, m, &days[i].day);
+		if (seek_rest)
+			seek_rest = seek_slice(&rest, &rest_before, r, &days[i].day);
 	}
-	if (ps->mutual)
-		ps->mutual = seek_slice(&plan->mutual, &ps->mutual_before, mutual, &d->day);
-	if (ps->rest)
-		ps->rest = seek_slice(&plan->rest, &ps->rest_before, rest, &d->day);
-	return ps->mutual || ps->rest;
+	plan->mutual = mutual;
+	plan->rest = rest;
 }

@@ -1,56 +1,62 @@
 /*
  * Which rows of a followings list make a page (followings-api.md §2, §3):
- * the slices of the mutual segment and of the rest, and, for a deep page,
- * the day each slice starts at, found from the list's per-day counts
- * instead of walking every newer edge.  Pure: the store runs what it plans.
+ * what the page needs from the database, the slices of the mutual segment
+ * and of the rest, and, for a deep page, the day each slice starts at,
+ * found from the list's per-day counts instead of walking every newer edge.
+ * Pure: the store runs what it plans.
  */
 #ifndef FOLLOWINGS_PLAN_H
 #define FOLLOWINGS_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "params.h"
 #include "store.h"
+
+/* What a page of subject's list read by viewer (0: anonymous) needs. */
+struct plan_needs {
+	bool split;	/* two segments: a viewer other than the subject */
+	bool common;	/* the size of the mutual segment, counted by the context */
+	bool days;	/* the per-day counts (which also give that size) */
+};
+
+void plan_needs(int64_t subject, int64_t viewer, enum mutual_filter mutual, int64_t offset,
+    int64_t deep_offset, struct plan_needs *out);
+
+/* The intersection is driven from the viewer's list when it is not the longer one. */
+bool plan_by_viewer(int64_t viewer_followings, int64_t subject_followings);
+
+/* The size of the mutual segment: the per-day counts' sum. */
+int64_t plan_days_mutual(const struct store_day *days, size_t ndays);
 
 struct plan_input {
 	int64_t subject;
 	int64_t viewer;			/* 0: anonymous */
 	enum mutual_filter mutual;
 	int64_t offset, limit;
-	int64_t mutual_size;		/* users in the mutual segment */
+	/* users in the mutual segment; -1 unknown (a first page with no filter) */
+	int64_t mutual_size;
 	int64_t subject_followings, viewer_followings;
 };
 
-/* The slices (every one unbounded) and the statement that reads them. */
+/*
+ * The slices (every one unbounded) and the statement that reads them.  A
+ * first page with no filter and no mutual_size asks `limit` rows of both
+ * segments; the page is the first `limit` of them.
+ */
 void plan_page(const struct plan_input *in, struct page_plan *plan);
 
 /*
- * Seeking the day of deep slices: a slice whose offset is at least
- * deep_offset (0: never) starts at the end of the day holding its offset.
- * Only slices read in the list's order are sought: the mutual slice driven
+ * Starts each deep slice (offset at least deep_offset; 0: never) at the end
+ * of the day holding its offset, from the per-day counts newest first.
+ * Only slices read in the list's order are moved: the mutual slice driven
  * from the viewer's list is read whole and sorted whatever its offset.
+ * Counts that cannot be right (a negative segment) leave every slice as it
+ * was: slower, never wrong.
  */
-struct plan_seek {
-	struct page_plan *plan;
-	bool mutual, rest;		/* still looking for that slice's day */
-	int64_t mutual_before, rest_before;	/* the segment's edges on later days */
-	struct page_slice mutual_start, rest_start;	/* as planned, to go back to */
-};
-
-/* False when no slice is deep: no per-day counts needed. */
-bool plan_seek_begin(struct plan_seek *ps, struct page_plan *plan, int64_t deep_offset);
-
-/* The viewer and driving side the per-day counts are read with (store_days). */
-int64_t plan_seek_viewer(const struct plan_seek *ps);
-bool plan_seek_by_viewer(const struct plan_seek *ps);
-
-/*
- * One day of the list, newest first (a store_days callback): moves the
- * slices whose offset falls in it; false once no slice is left to seek.
- * Counts that cannot be right (a negative segment) stop the seek and leave
- * the slices unbounded: slower, never wrong.
- */
-bool plan_seek_day(void *ps, const struct store_day *d);
+void plan_seek(struct page_plan *plan, const struct store_day *days, size_t ndays,
+    int64_t deep_offset);
 
 #endif

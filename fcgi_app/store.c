@@ -77,14 +77,15 @@ enum stmt_id {
 	VISIBLE_X " WHERE x.follower_id = " subject
 
 /*
- * The subject, the viewer and how many users both follow, in one round
- * trip; a missing row reads NULL.  CASE evaluates only the intersection it
- * picks.  The derived table (LIMIT keeps it from being merged) computes
+ * The subject, the viewer and how many users both follow (unless the
+ * first parameter is 0), in one round trip; a missing row reads NULL.  CASE
+ * evaluates only the intersection it picks.  The derived table (LIMIT keeps it from being merged) computes
  * each counter once.
  */
 #define CONTEXT_SQL(viewer_join) \
 	"SELECT k.xid, k.xdel, k.xn, k.vid, k.vdel, k.vn," \
-	"       CASE WHEN k.vid IS NULL OR k.xid IS NULL OR k.vid = k.xid THEN 0" \
+	"       CASE WHEN ? = 0 THEN -1" \
+	"            WHEN k.vid IS NULL OR k.xid IS NULL OR k.vid = k.xid THEN 0" \
 	"            WHEN k.vn <= k.xn THEN (SELECT COUNT(*)" SHARED_BY_VIEWER("k.xid", "k.vid") ")" \
 	"            ELSE (SELECT COUNT(*)" SHARED_BY_SUBJECT("k.vid", "k.xid") ") END" \
 	"  FROM (SELECT x.id AS xid, x.deleted AS xdel, " OUT_COUNT("x.id") " AS xn," \
@@ -147,6 +148,11 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 #define MUTUAL_EDGES(shared) \
 	"(SELECT " SQL_SEGMENT_MUTUAL " AS seg, x.created_at, x.id AS eid, x.followed_id" shared("?", "?") SLICE EDGE_ORDER ")"
 
+/* Both slices, of which the first `limit` rows in page order make the page. */
+#define SPLIT_EDGES(shared) \
+	"SELECT * FROM (" MUTUAL_EDGES(shared) " UNION ALL " REST_EDGES ") AS e" \
+	" ORDER BY e.seg, e.created_at DESC, e.eid DESC LIMIT ?"
+
 /*
  * A list's visible edges per day, newest day first, exact as the counters
  * are (the folded day counts, a primary-key range with a row per day; the
@@ -175,8 +181,8 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(SHARED_BY_VIEWER),
 	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(SHARED_BY_SUBJECT),
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
-	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(MUTUAL_EDGES(SHARED_BY_VIEWER) " UNION ALL " REST_EDGES),
-	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(MUTUAL_EDGES(SHARED_BY_SUBJECT) " UNION ALL " REST_EDGES),
+	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_VIEWER)),
+	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_SUBJECT)),
 	[STMT_MAINTAIN] = "CALL followings_maintain(?, @followings_work)",
 };
 
@@ -223,6 +229,8 @@ struct store {
 	struct db *db;
 	struct dbrow prefs_row, context_row, days_row, page_row;
 	struct dbtiming timing;
+	struct store_day *days;	/* store_days()' rows */
+	size_t days_cap;
 };
 
 const struct timestamp STORE_NO_UNTIL = {9999, 12, 31, 23, 59, 59, 999999};
@@ -238,6 +246,8 @@ store_new(const struct conf *conf)
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
 	dbrow_init(&s->days_row, days_cols, 3);
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
+	s->days = NULL;
+	s->days_cap = 0;
 	return s;
 }
 
@@ -251,6 +261,7 @@ store_free(struct store *s)
 	dbrow_free(&s->context_row);
 	dbrow_free(&s->days_row);
 	dbrow_free(&s->page_row);
+	free(s->days);
 	free(s);
 }
 
@@ -324,20 +335,21 @@ store_load_prefs_untimed(struct store *s, struct prefs *out)
 
 static enum store_rc
 store_load_context_untimed(struct store *s, int64_t subject_id, const struct auth_credential *cred,
-    struct store_context *out)
+    bool with_common, struct store_context *out)
 {
 	bool by_token = cred->kind == AUTH_OPAQUE;
 	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? STMT_CONTEXT_BY_TOKEN : STMT_CONTEXT_BY_ID);
 	struct dbrow *row = &s->context_row;
-	MYSQL_BIND bind[2];
-	unsigned long lengths[2];
+	MYSQL_BIND bind[3];
+	unsigned long lengths[3];
 	struct dbparam p;
-	long long subject = subject_id;
+	long long count = with_common, subject = subject_id;
 	long long viewer = cred->kind == AUTH_JWT ? cred->user_id : 0;
 	enum store_rc rc;
 	int f;
 
-	dbparam_init(&p, bind, lengths, 2);
+	dbparam_init(&p, bind, lengths, 3);
+	dbparam_int(&p, &count);
 	dbparam_int(&p, &subject);
 	if (by_token)
 		dbparam_str(&p, cred->checksum, 64);
@@ -361,7 +373,7 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct aut
 
 static enum store_rc
 store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
-    bool (*fn)(void *arg, const struct store_day *d), void *arg)
+    const struct store_day **days, size_t *ndays)
 {
 	MYSQL_STMT *stmt = db_stmt(s->db, by_viewer ? STMT_DAYS_BY_VIEWER : STMT_DAYS_BY_SUBJECT);
 	struct dbrow *row = &s->days_row;
@@ -376,24 +388,30 @@ store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_vie
 		dbparam_int(&p, &x);
 	dbparam_int(&p, by_viewer ? &x : &v);
 	dbparam_int(&p, by_viewer ? &v : &x);
+	*days = s->days;
+	*ndays = 0;
 	if ((rc = execute(s, stmt, bind, row, "days")) != STORE_OK)
 		return rc;
 	while ((r = dbrow_fetch(row, stmt)) == 1) {
 		const MYSQL_TIME *t = dbrow_time(row, 0);
-		struct store_day d;
+		struct store_day *d;
 
 		if (t == NULL)
 			continue;
-		d.day = (struct timestamp){(int)t->year, (int)t->month, (int)t->day, 0, 0, 0, 0};
-		d.all = dbrow_int(row, 1);
-		d.mutual = dbrow_int(row, 2);
-		if (!fn(arg, &d))
-			break;
+		if (*ndays == s->days_cap) {
+			s->days_cap = s->days_cap ? 2 * s->days_cap : 512;
+			s->days = xrealloc(s->days, s->days_cap * sizeof(*s->days));
+		}
+		d = &s->days[(*ndays)++];
+		d->day = (struct timestamp){(int)t->year, (int)t->month, (int)t->day, 0, 0, 0, 0};
+		d->all = dbrow_int(row, 1);
+		d->mutual = dbrow_int(row, 2);
 	}
+	*days = s->days;
 	if (r < 0)
 		return fail(s, stmt, "days");
-	/* Older days are not needed: read them off so the connection is free. */
-	return finish(s, stmt, row, "days");
+	mysql_stmt_free_result(stmt);
+	return STORE_OK;
 }
 
 enum store_rc
@@ -511,10 +529,11 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 	};
 	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->query]);
 	struct dbrow *row = &s->page_row;
-	MYSQL_BIND bind[10];
+	MYSQL_BIND bind[11];
 	MYSQL_TIME mutual_until, rest_until;
 	struct dbparam p;
 	long long subject = plan->subject, viewer = plan->viewer, seg = plan->plain_segment;
+	long long limit = plan->limit;
 	long long ml = plan->mutual.limit, mo = plan->mutual.offset;
 	long long rl = plan->rest.limit, ro = plan->rest.offset;
 	long long last_seg = -1, last_eid = -1;
@@ -523,7 +542,7 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 
 	slice_until(&plan->mutual, &mutual_until);
 	slice_until(&plan->rest, &rest_until);
-	dbparam_init(&p, bind, NULL, 10);
+	dbparam_init(&p, bind, NULL, 11);
 	if (plan->query == PAGE_PLAIN) {
 		dbparam_int(&p, &seg);
 		dbparam_int(&p, &subject);
@@ -544,6 +563,7 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 		dbparam_int(&p, &viewer);
 		dbparam_int(&p, &rl);
 		dbparam_int(&p, &ro);
+		dbparam_int(&p, &limit);
 	}
 	if ((rc = execute(s, stmt, bind, row, "page")) != STORE_OK)
 		return rc;
@@ -592,16 +612,16 @@ store_load_prefs(struct store *s, struct prefs *out)
 
 enum store_rc
 store_load_context(struct store *s, int64_t subject_id, const struct auth_credential *cred,
-    struct store_context *out)
+    bool with_common, struct store_context *out)
 {
-	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, cred, out));
+	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, cred, with_common, out));
 }
 
 enum store_rc
 store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
-    bool (*fn)(void *arg, const struct store_day *d), void *arg)
+    const struct store_day **days, size_t *ndays)
 {
-	TIMED("days", &s->days_row, store_days_untimed(s, subject, viewer, by_viewer, fn, arg));
+	TIMED("days", &s->days_row, store_days_untimed(s, subject, viewer, by_viewer, days, ndays));
 }
 
 enum store_rc

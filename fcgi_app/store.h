@@ -31,6 +31,7 @@
 #define FOLLOWINGS_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "auth.h"
@@ -58,12 +59,16 @@ struct store_context {
 	bool viewer_valid;		/* credential names an existing, live user */
 	int64_t viewer_id;
 	int64_t viewer_followings;
-	int64_t common;			/* users both follow (0 without a viewer or when the same) */
+	int64_t common;			/* users both follow (0 without a viewer or when the same; -1 not counted) */
 };
 
-/* cred is AUTH_NONE, AUTH_JWT or AUTH_OPAQUE. */
+/*
+ * cred is AUTH_NONE, AUTH_JWT or AUTH_OPAQUE.  with_common false leaves the
+ * intersection uncounted (common -1): the caller does not need it, or gets
+ * it from store_days().
+ */
 enum store_rc store_load_context(struct store *s, int64_t subject_id,
-    const struct auth_credential *cred, struct store_context *out);
+    const struct auth_credential *cred, bool with_common, struct store_context *out);
 
 enum page_query {
 	PAGE_PLAIN,		/* the subject's list, one segment */
@@ -88,7 +93,9 @@ struct page_slice {
 };
 
 /*
- * A page as at most two slices: of the mutual segment and of the rest.
+ * A page as at most two slices: of the mutual segment and of the rest, of
+ * which the first `limit` rows in page order are the page (so a first page
+ * can ask `limit` of both without knowing where the mutual segment ends).
  * PAGE_PLAIN reads the whole list as one segment from the `rest` slice,
  * reported as plain_segment.
  */
@@ -97,6 +104,7 @@ struct page_plan {
 	int64_t subject;
 	int64_t viewer;
 	struct page_slice mutual, rest;
+	int64_t limit;
 	enum segment plain_segment;
 };
 
@@ -118,13 +126,13 @@ struct store_day {
 };
 
 /*
- * The per-day counts of subject's visible list, newest day first, each
- * passed to fn until it returns false.  viewer 0: every `mutual` is 0.
- * by_viewer: the intersection is driven from the viewer's list (the
+ * The per-day counts of subject's visible list, newest day first, in an
+ * array the store owns until the next call.  viewer 0: every `mutual` is
+ * 0.  by_viewer: the intersection is driven from the viewer's list (the
  * shorter one), else from the subject's.
  */
 enum store_rc store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
-    bool (*fn)(void *arg, const struct store_day *d), void *arg);
+    const struct store_day **days, size_t *ndays);
 
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);

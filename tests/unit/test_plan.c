@@ -72,27 +72,57 @@ Test(plan, whole_list_for_anonymous_and_owner)
 	cr_expect(p.rest.offset == 12 && p.rest.limit == 4 && p.mutual.limit == 0);
 }
 
-Test(plan, shallow_pages_need_no_days)
+Test(plan, what_each_page_needs)
 {
-	struct page_plan p = planned(9, MUTUAL_ANY, 999, 5, 10, 5000, 20);
-	struct plan_seek ps;
+	struct plan_needs n;
 
-	cr_expect_not(plan_seek_begin(&ps, &p, 1000));
-	cr_expect_not(plan_seek_begin(&ps, &p, 0), "deep_offset 0 turns the seek off");
-	p = planned(9, MUTUAL_ANY, 1010, 5, 10, 5000, 20);
-	cr_expect(plan_seek_begin(&ps, &p, 1000));
-	cr_expect(ps.rest && !ps.mutual);
-	cr_expect(plan_seek_by_viewer(&ps));
-	cr_expect_eq(plan_seek_viewer(&ps), 9);
-	/* A mutual slice driven from the viewer's list is read whole: no seek for it. */
+	/* A first page with no filter needs no intersection count. */
+	plan_needs(7, 9, MUTUAL_ANY, 0, 1000, &n);
+	cr_expect(n.split && !n.common && !n.days);
+	plan_needs(7, 9, MUTUAL_ANY, 20, 1000, &n);
+	cr_expect(n.split && n.common && !n.days);
+	plan_needs(7, 9, MUTUAL_ONLY, 0, 1000, &n);
+	cr_expect(n.common, "mutual=1 counts the mutual segment");
+	plan_needs(7, 9, MUTUAL_NONE, 0, 1000, &n);
+	cr_expect(n.common, "mutual=0 counts the rest");
+	/* Deep: the per-day counts give the size too. */
+	plan_needs(7, 9, MUTUAL_NONE, 1000, 1000, &n);
+	cr_expect(n.split && !n.common && n.days);
+	plan_needs(7, 9, MUTUAL_NONE, 5000, 0, &n);
+	cr_expect(n.common && !n.days, "deep_offset 0 turns the seek off");
+	/* Anonymous and the owner: one segment. */
+	plan_needs(7, 0, MUTUAL_ANY, 20, 1000, &n);
+	cr_expect(!n.split && !n.common && !n.days);
+	plan_needs(7, 7, MUTUAL_ONLY, 2000, 1000, &n);
+	cr_expect(!n.split && !n.common && n.days);
+}
+
+Test(plan, first_page_without_the_mutual_size_asks_both_segments)
+{
+	struct page_plan p = planned(9, MUTUAL_ANY, 0, 20, -1, 300, 50);
+
+	cr_expect_eq(p.query, PAGE_SPLIT_BY_VIEWER);
+	cr_expect(p.mutual.offset == 0 && p.mutual.limit == 20);
+	cr_expect(p.rest.offset == 0 && p.rest.limit == 20);
+	cr_expect_eq(p.limit, 20);
+}
+
+Test(plan, shallow_slices_are_not_moved)
+{
+	struct page_plan p = planned(9, MUTUAL_ANY, 1010, 5, 20, 5000, 20);
+	struct store_day days[] = {{{2024, 3, 20, 0, 0, 0, 0}, 4000, 10}, {{2024, 3, 19, 0, 0, 0, 0}, 1000, 10}};
+
+	/* The rest starts at 990: shallow, left as it is. */
+	plan_seek(&p, days, 2, 1000);
+	cr_expect(unbounded(&p.rest) && p.rest.offset == 990);
+	p = planned(9, MUTUAL_ANY, 1030, 5, 20, 5000, 20);
+	plan_seek(&p, days, 2, 1000);
+	cr_expect(!unbounded(&p.rest) && p.rest.offset == 1010 && p.rest.until.day == 20);
+	/* A mutual slice driven from the viewer's list is read whole: not moved. */
 	p = planned(9, MUTUAL_ONLY, 1010, 5, 2000, 5000, 3000);
-	cr_expect_not(plan_seek_begin(&ps, &p, 1000));
-	p = planned(9, MUTUAL_ONLY, 1010, 5, 2000, 3000, 5000);
-	cr_expect(plan_seek_begin(&ps, &p, 1000) && ps.mutual && !plan_seek_by_viewer(&ps));
-	/* Plain lists count every edge of a day, whoever the viewer is. */
-	p = planned(0, MUTUAL_ANY, 1010, 5, 0, 5000, 0);
-	cr_expect(plan_seek_begin(&ps, &p, 1000));
-	cr_expect_eq(plan_seek_viewer(&ps), 0);
+	plan_seek(&p, days, 2, 1000);
+	cr_expect(unbounded(&p.mutual));
+	cr_expect_eq(plan_days_mutual(days, 2), 20);
 }
 
 /* ------------------------------------------------------------ the model */
@@ -126,10 +156,12 @@ day_of(int d)
 	return (struct timestamp){2024, 3, 20 - d, 0, 0, 0, 0};
 }
 
-/* Feeds the model's per-day counts, newest day first, as store_days would. */
-static void
-model_days(const struct model *m, struct plan_seek *ps)
+/* The model's per-day counts, newest day first, as store_days() reads them. */
+static size_t
+model_days(const struct model *m, struct store_day *out)
 {
+	size_t n = 0;
+
 	for (int d = 0; d < DAYS; d++) {
 		struct store_day sd = {day_of(d), 0, 0};
 
@@ -139,11 +171,10 @@ model_days(const struct model *m, struct plan_seek *ps)
 				sd.mutual += m->mutual[i];
 			}
 		}
-		if (sd.all == 0)
-			continue;	/* HAVING SUM(n) <> 0 */
-		if (!plan_seek_day(ps, &sd))
-			return;
+		if (sd.all != 0)	/* HAVING SUM(n) <> 0 */
+			out[n++] = sd;
 	}
+	return n;
 }
 
 /* The index of the row a slice of `segment` starts at, as the page statement reads it. */
@@ -194,11 +225,9 @@ Test(plan, seek_lands_on_the_row_at_the_offset)
 					struct page_plan p = planned(plain ? 0 : 9, (enum mutual_filter)f, offset,
 					    1 + round % 4, plain ? 0 : mutual_n, m.n, round % 2 ? 1000 : 1);
 					struct page_plan before = p;
-					struct plan_seek ps;
+					struct store_day days[DAYS];
 
-					if (!plan_seek_begin(&ps, &p, 1))
-						continue;
-					model_days(&m, &ps);
+					plan_seek(&p, days, model_days(&m, days), 1);
 					for (int seg = SEGMENT_MUTUAL; seg <= SEGMENT_REST; seg++) {
 						const struct page_slice *sl = seg == SEGMENT_MUTUAL ? &p.mutual : &p.rest;
 						const struct page_slice *was = seg == SEGMENT_MUTUAL ? &before.mutual : &before.rest;
@@ -223,12 +252,9 @@ Test(plan, seek_lands_on_the_row_at_the_offset)
 Test(plan, counts_that_cannot_be_right_leave_the_slices_unbounded)
 {
 	struct page_plan p = planned(9, MUTUAL_NONE, 5, 2, 3, 20, 2);
-	struct plan_seek ps;
-	struct store_day good = {day_of(0), 3, 1}, bad = {day_of(1), 1, 2};
+	struct store_day days[] = {{day_of(0), 3, 1}, {day_of(1), 1, 2}, {day_of(2), 9, 0}};
 
-	cr_assert(plan_seek_begin(&ps, &p, 1));
-	cr_expect(plan_seek_day(&ps, &good));
-	cr_expect_not(plan_seek_day(&ps, &bad));
+	plan_seek(&p, days, 3, 1);
 	cr_expect(unbounded(&p.rest));
 	cr_expect_eq(p.rest.offset, 5);
 }
