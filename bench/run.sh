@@ -17,6 +17,8 @@
 #   BENCH_NGINX_WORKERS=1        nginx worker_processes
 #   BENCH_RESPONDER_WORKERS      trivial responder processes (default: nginx workers x BENCH_CONNS + 4)
 #   BENCH_SERVICE_WORKERS        the service's `workers` (same default)
+#   BENCH_TRIVIAL_DELAY_US=0     the trivial responder sleeps this long per request
+#                                (a backend's latency without its CPU)
 #   BENCH_SERVICE_CONF_EXTRA     extra lines for the service's configuration file
 #   BENCH_PORT=38080             service port; trivial +1, static +2 (127.0.0.1)
 #   FOLLOWINGS_BIN=build/fcgi_app/followings-fcgi (script/build build makes it)
@@ -48,6 +50,7 @@ NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 UPSTREAM_KEEPALIVE=$CONNS
 RESPONDER_WORKERS=${BENCH_RESPONDER_WORKERS:-$((NGINX_WORKERS * CONNS + 4))}
 SERVICE_WORKERS=${BENCH_SERVICE_WORKERS:-$((NGINX_WORKERS * CONNS + 4))}
+TRIVIAL_DELAY_US=${BENCH_TRIVIAL_DELAY_US:-0}
 PORT=$BENCH_PORT
 PORT_SERVICE=$PORT PORT_TRIVIAL=$((PORT + 1)) PORT_STATIC=$((PORT + 2))
 FOLLOWINGS_BIN=${FOLLOWINGS_BIN:-$REPO_ROOT/build/fcgi_app/followings-fcgi}
@@ -217,7 +220,8 @@ else
 	BODY_SRC="reference page 1 of user $X (make_paths.py; the service is not there)"
 fi
 BODY_BYTES=$(stat -c %s "$RUN/static/page1.json")
-"$RESPONDER" -f "$RUN/static/page1.json" -s "$RUN/trivial.sock" -w "$RESPONDER_WORKERS" 2>"$RUN/trivial.log" 9>&- &
+"$RESPONDER" -f "$RUN/static/page1.json" -s "$RUN/trivial.sock" -w "$RESPONDER_WORKERS" -d "$TRIVIAL_DELAY_US" \
+	2>"$RUN/trivial.log" 9>&- &
 RESP_PID=$!
 wait_for 10 test -S "$RUN/trivial.sock" || { cat "$RUN/trivial.log" >&2; die "the trivial responder did not start"; }
 
@@ -353,7 +357,7 @@ done
 	echo "# followings benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, data set $(basename "$DS_DIR")"
 	echo "# users $(meta users), follows $(meta follows), x_user $X; wrk -t$THREADS -c$CONNS -d${DURATION}s --latency, warm-up ${WARMUP}s"
 	echo "# machine ${BUSY_BEFORE}% busy (all CPUs) in the 2 s before the runs, without benchmark load"
-	echo "# nginx workers $NGINX_WORKERS (upstream keepalive $UPSTREAM_KEEPALIVE), trivial responder workers $RESPONDER_WORKERS, service workers $([ $HAVE_SERVICE = 1 ] && echo "$SERVICE_WORKERS" || echo -), body: $BODY_SRC, $BODY_BYTES bytes"
+	echo "# nginx workers $NGINX_WORKERS (upstream keepalive $UPSTREAM_KEEPALIVE), trivial responder workers $RESPONDER_WORKERS (delay ${TRIVIAL_DELAY_US} us), service workers $([ $HAVE_SERVICE = 1 ] && echo "$SERVICE_WORKERS" || echo -), body: $BODY_SRC, $BODY_BYTES bytes"
 	echo "# nginx..server: CPU-seconds per 1,000 requests (utime+stime from /proc/PID/stat, before/after the run);"
 	echo "#   server = nginx + app + mariadbd; other = machine busy time (/proc/stat) not in those or wrk (softirq, other programs)"
 	echo "# x_trivial = ratio to the trivial responder (same workload when measured, else its first workload)"

@@ -2,7 +2,7 @@
  * trivial_responder.c - the floor of the FastCGI hop.
  *
  *   cc -O2 -o trivial_responder bench/trivial_responder.c -lfcgi
- *   trivial_responder -f BODY_FILE -s /path/to.sock [-w WORKERS] [-b BACKLOG]
+ *   trivial_responder -f BODY_FILE -s /path/to.sock [-w WORKERS] [-b BACKLOG] [-d USEC]
  *
  * Loads BODY_FILE into memory once, then answers every FastCGI request with
  *
@@ -16,6 +16,10 @@
  * libfcgi serves one connection at a time per process and keeps it while the
  * web server sets FCGI_KEEP_CONN, so WORKERS must be at least the number of
  * connections the web server may open at once (its concurrent requests).
+ *
+ * -d USEC sleeps that long before each answer: the latency of a real
+ * backend without its CPU, to see what nginx spends per request at the
+ * request rate the service runs at (bench/RESULTS.md, issue #9).
  *
  * SIGTERM/SIGINT to the parent stops the workers and removes the socket.
  */
@@ -66,6 +70,8 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+static long delay_us;
+
 static void serve(int fd, const char *resp, size_t resp_len)
 {
 	FCGX_Request req;
@@ -74,6 +80,8 @@ static void serve(int fd, const char *resp, size_t resp_len)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	while (FCGX_Accept_r(&req) >= 0) {
+		if (delay_us > 0)
+			usleep((useconds_t)delay_us);
 		FCGX_PutStr(resp, (int)resp_len, req.out);
 		FCGX_Finish_r(&req);
 	}
@@ -84,16 +92,17 @@ int main(int argc, char **argv)
 {
 	const char *body_path = NULL, *sock_path = NULL;
 	int workers = 16, backlog = 1024, opt;
-	while ((opt = getopt(argc, argv, "f:s:w:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:s:w:b:d:")) != -1) {
 		switch (opt) {
 		case 'f': body_path = optarg; break;
 		case 's': sock_path = optarg; break;
 		case 'w': workers = atoi(optarg); break;
 		case 'b': backlog = atoi(optarg); break;
+		case 'd': delay_us = atol(optarg); break;
 		default: goto usage;
 		}
 	}
-	if (!body_path || !sock_path || workers < 1 || backlog < 1)
+	if (!body_path || !sock_path || workers < 1 || backlog < 1 || delay_us < 0)
 		goto usage;
 
 	size_t body_len;
@@ -179,6 +188,6 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: trivial_responder -f BODY_FILE -s SOCKET_PATH [-w WORKERS] [-b BACKLOG]\n");
+	fprintf(stderr, "usage: trivial_responder -f BODY_FILE -s SOCKET_PATH [-w WORKERS] [-b BACKLOG] [-d USEC]\n");
 	return 2;
 }

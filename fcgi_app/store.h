@@ -7,14 +7,15 @@
  *              through the unique token checksum); each one's followings
  *              counter (its folded row, its unfolded log rows, the
  *              correction for pending soft deletes: db/install/10-tables.sql);
- *              and |intersection of the two follow lists|, driven from the
- *              shorter list (index range) probing the other (unique key)
- *              and the user: O(min N);
+ *              and, when the page needs it (plan_needs()), |intersection
+ *              of the two follow lists|, driven from the shorter list
+ *              (index range) probing the other (unique key) and the user:
+ *              O(min N);
  *   page       a range of `ix_follows_page` walked newest first from each
- *              slice's day bound, each
- *              edge's user probed for `deleted` by primary key (OFFSET
- *              skips those probes too), then the page's users, their
- *              counters (as above) and tags only;
+ *              slice's day bound, each edge's user probed for `deleted` by
+ *              primary key (OFFSET skips those probes too), then the first
+ *              `limit` users in page order, their counters (as above) and
+ *              tags only;
  *   days       for a deep offset: the list's per-day counts newest first
  *              (folded rows, the unfolded log, the pending correction) and,
  *              through a viewer, how many edges of each day the viewer
