@@ -233,7 +233,8 @@ write_fields(struct buf *out, const struct field *fields, size_t from, size_t to
 #define NUSER_FIELDS (sizeof(user_fields) / sizeof(user_fields[0]))
 #define NTAG_FIELDS (sizeof(tag_fields) / sizeof(tag_fields[0]))
 
-void
+/* One tag object. */
+static void
 render_tag(struct buf *out, const struct tag *t)
 {
 	bool first = true;
@@ -263,32 +264,6 @@ write_user_tail(struct buf *out, size_t from, const struct user *u, const struct
 	write_fields(out, user_fields, from, NUSER_FIELDS, u, prefs, CONNECTION_NONE,
 	    u->has_date_of_birth, &first);
 	buf_add(out, "}", 1);
-}
-
-void
-render_user(struct buf *out, const struct user *u, const struct prefs *prefs,
-    enum connection_status status, const struct tag *tags, size_t ntags)
-{
-	size_t tail = write_user_head(out, u, prefs, status);
-	int64_t last = INT64_MIN;
-
-	/* Tags by ascending id: repeatedly the smallest id above the last one. */
-	buf_add(out, "[", 1);
-	for (size_t n = 0; n < ntags; n++) {
-		size_t best = ntags;
-
-		for (size_t i = 0; i < ntags; i++)
-			if (tags[i].id > last && (best == ntags || tags[i].id < tags[best].id))
-				best = i;
-		if (best == ntags)
-			break;
-		if (n > 0)
-			buf_add(out, ",", 1);
-		render_tag(out, &tags[best]);
-		last = tags[best].id;
-	}
-	buf_add(out, "]", 1);
-	write_user_tail(out, tail, u, prefs);
 }
 
 static void

@@ -20,13 +20,6 @@ enum connection_status {
 	CONNECTION_FOLLOWED,	/* "followed": the viewer follows this user */
 };
 
-/* One user object, with its tags (any order; written sorted by id). */
-void render_user(struct buf *out, const struct user *u, const struct prefs *prefs,
-    enum connection_status status, const struct tag *tags, size_t ntags);
-
-/* One tag object. */
-void render_tag(struct buf *out, const struct tag *t);
-
 /*
  * A page, {"count", "next", "previous", "results"}, written as the rows
  * arrive: a user, then its tags, then the next user.  The user's keys after
