@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "followings.h"
 #include "links.h"
 #include "log.h"
@@ -88,6 +89,7 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	struct store_context ctx;
 	struct page_plan plan;
 	struct plan_needs needs;
+	struct store_viewer who;
 	const struct store_day *days = NULL;
 	size_t ndays = 0;
 	int64_t viewer, viewer_hint, total, m, count;
@@ -112,7 +114,9 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	viewer_hint = fr->cred.kind == AUTH_JWT ? fr->cred.user_id : fr->cred.kind == AUTH_OPAQUE ? -1 : 0;
 	plan_needs(fr->subject, viewer_hint, fr->params.mutual, fr->params.offset,
 	    app->conf->deep_offset, &needs);
-	if ((rc = store_load_context(app->store, fr->subject, &fr->cred, needs.common, &ctx)) != STORE_OK)
+	who.id = fr->cred.kind == AUTH_JWT ? fr->cred.user_id : 0;
+	who.token_checksum = fr->cred.kind == AUTH_OPAQUE ? fr->cred.checksum : NULL;
+	if ((rc = store_load_context(app->store, fr->subject, &who, needs.common, &ctx)) != STORE_OK)
 		return rc;
 	if (fr->cred.kind != AUTH_NONE && !ctx.viewer_valid) {
 		resp_error(resp, 401, "authentication_failed", "Invalid token.");

@@ -334,17 +334,17 @@ store_load_prefs_untimed(struct store *s, struct prefs *out)
 }
 
 static enum store_rc
-store_load_context_untimed(struct store *s, int64_t subject_id, const struct auth_credential *cred,
+store_load_context_untimed(struct store *s, int64_t subject_id, const struct store_viewer *who,
     bool with_common, struct store_context *out)
 {
-	bool by_token = cred->kind == AUTH_OPAQUE;
+	bool by_token = who->token_checksum != NULL;
 	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? STMT_CONTEXT_BY_TOKEN : STMT_CONTEXT_BY_ID);
 	struct dbrow *row = &s->context_row;
 	MYSQL_BIND bind[3];
 	unsigned long lengths[3];
 	struct dbparam p;
 	long long count = with_common, subject = subject_id;
-	long long viewer = cred->kind == AUTH_JWT ? cred->user_id : 0;
+	long long viewer = by_token ? 0 : who->id;
 	enum store_rc rc;
 	int f;
 
@@ -352,7 +352,7 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct aut
 	dbparam_int(&p, &count);
 	dbparam_int(&p, &subject);
 	if (by_token)
-		dbparam_str(&p, cred->checksum, 64);
+		dbparam_str(&p, who->token_checksum, strlen(who->token_checksum));
 	else
 		dbparam_int(&p, &viewer);
 	if ((rc = execute(s, stmt, bind, row, "context")) != STORE_OK)
@@ -611,10 +611,10 @@ store_load_prefs(struct store *s, struct prefs *out)
 }
 
 enum store_rc
-store_load_context(struct store *s, int64_t subject_id, const struct auth_credential *cred,
+store_load_context(struct store *s, int64_t subject_id, const struct store_viewer *viewer,
     bool with_common, struct store_context *out)
 {
-	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, cred, with_common, out));
+	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, viewer, with_common, out));
 }
 
 enum store_rc

@@ -35,7 +35,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth.h"
 #include "conf.h"
 #include "db.h"
 #include "dbtiming.h"
@@ -57,19 +56,28 @@ enum store_rc store_load_prefs(struct store *s, struct prefs *out);
 struct store_context {
 	bool subject_visible;		/* exists and not soft-deleted */
 	int64_t subject_followings;	/* its followings counter */
-	bool viewer_valid;		/* credential names an existing, live user */
+	bool viewer_valid;		/* the viewer is an existing, live user */
 	int64_t viewer_id;
 	int64_t viewer_followings;
 	int64_t common;			/* users both follow (0 without a viewer or when the same; -1 not counted) */
 };
 
 /*
- * cred is AUTH_NONE, AUTH_JWT or AUTH_OPAQUE.  with_common false leaves the
- * intersection uncounted (common -1): the caller does not need it, or gets
- * it from store_days().
+ * Who reads: a user id (a verified JWT's), the SHA-256 checksum (64 hex
+ * digits) of an access token still to be looked up, or neither (id 0,
+ * token_checksum NULL: anonymous).
+ */
+struct store_viewer {
+	int64_t id;
+	const char *token_checksum;
+};
+
+/*
+ * with_common false leaves the intersection uncounted (common -1): the
+ * caller does not need it, or gets it from store_days().
  */
 enum store_rc store_load_context(struct store *s, int64_t subject_id,
-    const struct auth_credential *cred, bool with_common, struct store_context *out);
+    const struct store_viewer *viewer, bool with_common, struct store_context *out);
 
 enum page_query {
 	PAGE_PLAIN,		/* the subject's list, one segment */
