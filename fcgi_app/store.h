@@ -58,7 +58,7 @@ struct store_context {
 	int64_t subject_followings;	/* its followings counter */
 	bool viewer_valid;		/* the viewer is an existing, live user */
 	int64_t viewer_id;
-	int64_t viewer_followings;
+	int64_t viewer_followings;	/* folded, maybe behind: only picks a driving side */
 	int64_t common;			/* users both follow (0 without a viewer or when the same; -1 not counted) */
 };
 

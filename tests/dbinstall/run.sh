@@ -31,7 +31,7 @@ passed=0
 failed=0
 ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; return 1; fi; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -111,7 +111,24 @@ grep -h 'followings-db:' "$tmp/install2.log" | sed 's/^/  /'
 t=$(now)
 check "the upkeep drains" "$fdb" maintain "${client[@]}"
 echo "  drained in $(secs "$t") s"
-check "verify: every derived value exact after the install under writes" "$fdb" verify "${client[@]}"
+# What a wrong value looks like, so a failure can be understood after the
+# fact: the edges whose flags disagree with their users, and the install's
+# cursor (an edge above backfill_until was inserted after the install began).
+explain_stale() {
+	s -e "SELECT name, value FROM followings_meta;
+	  SELECT 'followed' AS side, f.id, f.follower_id, f.followed_id, f.created_at, f.followed_deleted AS flag,
+	         w.deleted, w.date_joined FROM follows f JOIN users w ON w.id = f.followed_id
+	   WHERE f.followed_deleted < 2 AND f.followed_deleted <> (w.deleted <> 0)
+	  UNION ALL
+	  SELECT 'follower', f.id, f.follower_id, f.followed_id, f.created_at, f.follower_deleted,
+	         w.deleted, w.date_joined FROM follows f JOIN users w ON w.id = f.follower_id
+	   WHERE f.follower_deleted < 2 AND f.follower_deleted <> (w.deleted <> 0)
+	   LIMIT 20;
+	  SELECT COUNT(*) AS pending FROM follow_pending; SELECT COUNT(*) AS log_rows FROM follow_log;"
+}
+if ! check "verify: every derived value exact after the install under writes" "$fdb" verify "${client[@]}"; then
+	explain_stale
+fi
 check "install is idempotent" "$fdb" install "${client[@]}" >"$tmp/install3.log" 2>&1
 check "verify: still exact" "$fdb" verify "${client[@]}"
 
