@@ -92,7 +92,7 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 	struct store_viewer who;
 	const struct store_day *days = NULL;
 	size_t ndays = 0;
-	int64_t viewer, viewer_hint, total, m, count;
+	int64_t viewer, total, m, count;
 	const char *next, *previous;
 	enum store_rc rc;
 
@@ -110,12 +110,11 @@ serve(struct app *app, const struct request *req, const struct followings_reques
 		return STORE_OK;
 	}
 
-	/* What the context must count; an opaque token's user is not known yet (-1: someone else). */
-	viewer_hint = fr->cred.kind == AUTH_JWT ? fr->cred.user_id : fr->cred.kind == AUTH_OPAQUE ? -1 : 0;
-	plan_needs(fr->subject, viewer_hint, fr->params.mutual, fr->params.offset,
-	    app->conf->deep_offset, &needs);
 	who.id = fr->cred.kind == AUTH_JWT ? fr->cred.user_id : 0;
 	who.token_checksum = fr->cred.kind == AUTH_OPAQUE ? fr->cred.checksum : NULL;
+	/* What the context must count; an opaque token's user is not known yet (-1: someone else). */
+	plan_needs(fr->subject, who.token_checksum != NULL ? -1 : who.id, fr->params.mutual,
+	    fr->params.offset, app->conf->deep_offset, &needs);
 	if ((rc = store_load_context(app->store, fr->subject, &who, needs.common, &ctx)) != STORE_OK)
 		return rc;
 	if (fr->cred.kind != AUTH_NONE && !ctx.viewer_valid) {
