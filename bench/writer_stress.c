@@ -7,7 +7,7 @@
  *
  *   writer_stress -S SOCKET -D DATABASE [-u USER] [-c CONNS] [-t SECONDS]
  *                 [--hot N] [--mix follow,unfollow,soft,hard,signup]
- *                 [--maintain] [--seed-users N --seed-follows N] [--seed S]
+ *                 [--maintain [--maintain-batch N] [--maintain-interval-ms MS]] [--seed-users N --seed-follows N] [--seed S]
  *   (-t 0 with --seed-users: create the starting population and stop)
  *
  * The mix (weights, default 40,30,15,5,10):
@@ -19,9 +19,12 @@
  *   hard     DELETE FROM users WHERE id = ?    (never a hot account)
  *   signup   INSERT INTO users (username, date_joined) VALUES (?, UTC_TIMESTAMP(6))
  *
- * --maintain adds one more connection that calls followings_maintain() in a
- * loop, as the service's workers do between requests: its CPU counts against
- * the writers like everything else on the machine.
+ * --maintain adds one more connection that calls followings_upkeep() in a
+ * loop, as a busy pool of the service's workers does between requests: its
+ * CPU counts against the writers like everything else on the machine.
+ * --maintain-batch N and --maintain-interval-ms MS are the service's
+ * maintain_batch and maintain_interval_ms (defaults 2000 and 200; the
+ * procedure itself spaces its runs by MS, whoever calls).
  *
  * It stops after -t seconds or at SIGTERM/SIGINT, whichever comes first.
  * Output: one line "key=value ..." per statement kind and a total line.
@@ -58,6 +61,7 @@ struct opts {
 	int conns, seconds, hot;
 	int mix[OP_COUNT];
 	bool maintain;
+	int maintain_batch, maintain_interval_ms;
 	long seed_users, seed_follows;
 	unsigned seed;
 };
@@ -71,7 +75,8 @@ struct counts {
 };
 
 static struct opts o = {
-	.user = "root", .conns = 8, .seconds = 20, .hot = 5,
+	.user = "root", .conns = 8, .seconds = 20, .hot = 5, .maintain_batch = 2000,
+	.maintain_interval_ms = 200,
 	.mix = {40, 30, 15, 5, 10}, .seed = 1,
 };
 static struct counts k;
@@ -239,11 +244,13 @@ static void *
 maintainer(void *arg)
 {
 	MYSQL *m = connect_db();
-	static const char sql[] = "CALL followings_maintain(500, @w)";
+	char sql[80];
+	int sqllen = snprintf(sql, sizeof(sql), "CALL followings_upkeep(%d, %d, @w)",
+	    o.maintain_batch, o.maintain_interval_ms);
 
 	(void)arg;
 	while (!atomic_load(&stopping)) {
-		int rc = mysql_real_query(m, sql, sizeof(sql) - 1);
+		int rc = mysql_real_query(m, sql, (unsigned long)sqllen);
 
 		if (rc == 0) {
 			do {
@@ -333,7 +340,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: writer_stress -S SOCKET -D DATABASE [-u USER] [-c CONNS] [-t SECONDS]\n"
-	    "       [--hot N] [--mix F,U,S,H,N] [--maintain] [--seed-users N --seed-follows N] [--seed S]\n");
+	    "       [--hot N] [--mix F,U,S,H,N] [--maintain [--maintain-batch N] [--maintain-interval-ms MS]] [--seed-users N --seed-follows N] [--seed S]\n");
 	exit(64);
 }
 
@@ -357,6 +364,8 @@ main(int argc, char **argv)
 		else if (strcmp(a, "-c") == 0) o.conns = atoi(v);
 		else if (strcmp(a, "-t") == 0) o.seconds = atoi(v);
 		else if (strcmp(a, "--hot") == 0) o.hot = atoi(v);
+		else if (strcmp(a, "--maintain-batch") == 0) o.maintain_batch = atoi(v);
+		else if (strcmp(a, "--maintain-interval-ms") == 0) o.maintain_interval_ms = atoi(v);
 		else if (strcmp(a, "--seed-users") == 0) o.seed_users = atol(v);
 		else if (strcmp(a, "--seed-follows") == 0) o.seed_follows = atol(v);
 		else if (strcmp(a, "--seed") == 0) o.seed = (unsigned)strtoul(v, NULL, 10);
@@ -367,7 +376,8 @@ main(int argc, char **argv)
 			usage();
 		i++;
 	}
-	if (o.socket == NULL || o.db == NULL || o.conns < 1 || o.conns > 256 || o.seconds < 0 || o.hot < 1)
+	if (o.socket == NULL || o.db == NULL || o.conns < 1 || o.conns > 256 || o.seconds < 0 || o.hot < 1 ||
+	    o.maintain_batch < 1 || o.maintain_interval_ms < 0)
 		usage();
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		die("mysql_library_init", NULL);

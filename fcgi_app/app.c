@@ -88,7 +88,7 @@ app_between_requests(struct app *app)
 	if (ms < app->conf->maintain_interval_ms)
 		return;
 	app->last_maintain = now;
-	(void)store_maintain(app->store, app->conf->maintain_batch);
+	(void)store_maintain(app->store, app->conf->maintain_batch, app->conf->maintain_interval_ms);
 }
 
 void

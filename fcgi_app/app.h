@@ -42,8 +42,9 @@ void app_handle(struct app *app, const struct request *req, struct response *res
 
 /*
  * After a response has gone out: the database's upkeep, every
- * maintain_interval_ms at most (store_maintain()).  Every deployment runs
- * it, with or without a master process of ours.
+ * maintain_interval_ms at most, for this worker and for the database
+ * (store_maintain()).  Every deployment runs it, with or without a master
+ * process of ours.
  */
 void app_between_requests(struct app *app);
 

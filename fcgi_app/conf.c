@@ -28,7 +28,7 @@ conf_defaults(struct conf *c)
 	c->deep_offset = 1000;
 	c->prefs_cache_ttl = 5;
 	c->maintain_interval_ms = 200;
-	c->maintain_batch = 500;
+	c->maintain_batch = 2000;
 	c->retry_after = 5;
 	c->socket_mode = 0660;
 	c->max_requests = 10000;

@@ -42,9 +42,10 @@ struct conf {
 
 	/*
 	 * Between requests a worker folds the database's change log and fans
-	 * out soft deletes (CALL followings_maintain), at most every this many
-	 * milliseconds (0: never; then `followings-db maintain --loop` must),
-	 * at most maintain_batch rows per transaction.
+	 * out soft deletes (CALL followings_upkeep), at most every this many
+	 * milliseconds, for this worker and for the whole database (0: never;
+	 * then `followings-db maintain --loop` must), at most maintain_batch
+	 * rows per transaction.
 	 */
 	unsigned maintain_interval_ms;
 	unsigned maintain_batch;

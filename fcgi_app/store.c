@@ -193,7 +193,7 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_VIEWER)),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_SUBJECT)),
-	[STMT_MAINTAIN] = "CALL followings_maintain(?, @followings_work)",
+	[STMT_MAINTAIN] = "CALL followings_upkeep(?, ?, @followings_work)",
 };
 
 /* Columns of the page statements, in SELECT order. */
@@ -425,19 +425,20 @@ store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_vie
 }
 
 enum store_rc
-store_maintain(struct store *s, unsigned batch)
+store_maintain(struct store *s, unsigned batch, unsigned every_ms)
 {
 	MYSQL_STMT *stmt;
-	MYSQL_BIND bind[1];
+	MYSQL_BIND bind[2];
 	struct dbparam p;
-	long long n = batch;
+	long long n = batch, ms = every_ms;
 	int rc;
 
 	if (db_ready(s->db) != 0)
 		return STORE_ERROR;
 	stmt = db_stmt(s->db, STMT_MAINTAIN);
-	dbparam_init(&p, bind, NULL, 1);
+	dbparam_init(&p, bind, NULL, 2);
 	dbparam_int(&p, &n);
+	dbparam_int(&p, &ms);
 	if (mysql_stmt_bind_param(stmt, bind) != 0 || mysql_stmt_execute(stmt) != 0)
 		return fail(s, stmt, "maintain");
 	/* A CALL ends with a status result of its own: read everything off. */

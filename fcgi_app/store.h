@@ -147,11 +147,14 @@ enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);
 
 /*
- * A bounded share of the database's own upkeep (db/install/30-routines.sql):
- * folds up to `batch` logged changes into the counters and fans out a soft
- * delete, unless another session is doing it.  Between requests only.
+ * A bounded share of the database's own upkeep (db/install/30-routines.sql,
+ * followings_upkeep): rounds of `batch` logged changes folded into the
+ * counters and soft deletes fanned out, for about 50 ms at most, unless
+ * another session is doing it or some session did less than every_ms ago
+ * (the spacing is the database's, whichever worker asks).  Between requests
+ * only.
  */
-enum store_rc store_maintain(struct store *s, unsigned batch);
+enum store_rc store_maintain(struct store *s, unsigned batch, unsigned every_ms);
 
 /*
  * What the database did since the last store_timing_reset(): each

@@ -58,9 +58,15 @@ CREATE TABLE IF NOT EXISTS follow_log (
 ) ENGINE=InnoDB;
 
 -- Users whose `deleted` changed and whose edges' stored flags
--- (follows.followed_deleted / follower_deleted) are not all updated yet.
+-- (follows.followed_deleted / follower_deleted) are not all updated yet,
+-- with how far the fan-out has walked each side since the last change:
+-- in_after the follows.id of the edges to the user (ix_follows_followed),
+-- out_after the followed_id of the edges from it (uq_follows_pair).  A
+-- change of `deleted` sets both back to 0 (trg_users_au).
 CREATE TABLE IF NOT EXISTS follow_pending (
-  user_id BIGINT UNSIGNED NOT NULL,
+  user_id   BIGINT UNSIGNED NOT NULL,
+  in_after  BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  out_after BIGINT UNSIGNED NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id)
 ) ENGINE=InnoDB;
 

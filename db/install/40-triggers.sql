@@ -32,7 +32,7 @@ CREATE TRIGGER IF NOT EXISTS trg_users_au AFTER UPDATE ON users FOR EACH ROW
 BEGIN
   IF (NEW.deleted <> 0) <> (OLD.deleted <> 0) THEN
     INSERT INTO follow_pending (user_id) VALUES (NEW.id)
-      ON DUPLICATE KEY UPDATE user_id = user_id;
+      ON DUPLICATE KEY UPDATE in_after = 0, out_after = 0;
   END IF;
 END//
 

@@ -9,6 +9,7 @@ DROP TRIGGER IF EXISTS trg_users_au;
 DROP TRIGGER IF EXISTS trg_users_bd;
 DROP PROCEDURE IF EXISTS followings_run;
 DROP PROCEDURE IF EXISTS followings_maintain;
+DROP PROCEDURE IF EXISTS followings_upkeep;
 DROP PROCEDURE IF EXISTS followings_apply;
 DROP PROCEDURE IF EXISTS followings_tmp;
 DROP PROCEDURE IF EXISTS followings_install_run;

@@ -115,3 +115,71 @@ def test_workers_fold_between_requests(hub):
 
     s.wait_until(drained, timeout=30, interval=0.05, what="the log folded by the workers")
     check_exact()
+
+
+def _maintain_rounds(rounds, batch):
+    """`rounds` upkeep calls in one session; the rows its handlers read doing so."""
+    rows = s.sql("FLUSH STATUS;"
+                 + f"CALL followings_maintain({batch}, @w);" * rounds
+                 + "SELECT SUM(VARIABLE_VALUE) FROM information_schema.SESSION_STATUS"
+                 " WHERE VARIABLE_NAME = 'HANDLER_READ_NEXT';")
+    return int(rows[-1][0])
+
+
+def _flag_of(follower, followed, column):
+    return s.sql_ints(f"SELECT {column} FROM follows WHERE follower_id = {follower} AND followed_id = {followed};")[0]
+
+
+def test_fan_out_walks_each_side_once_and_stops_before_an_edge_a_writer_holds(hub):
+    # The hub's 500 edges in batches of 5: each side is walked from where the
+    # last batch stopped, so the index rows read grow with the edges, not
+    # with edges x batches (re-reading the done part of each side every
+    # batch read 19,325 here, against 950).
+    assert tool("maintain").returncode == 0     # the hub's edges folded first
+    idle = _maintain_rounds(80, 5)              # what 80 rounds read with nothing to do
+    s.sql(f"UPDATE users SET deleted = 1 WHERE id = {HUB};")
+    read = _maintain_rounds(80, 5) - idle
+    assert s.sql_ints(f"SELECT COUNT(*) FROM follow_pending WHERE user_id = {HUB};") == [0]
+    assert read < 4 * 500, (read, idle)
+    check_exact()
+
+    # A restore, with a writer holding one edge in the middle of each side
+    # (as an unfollow in flight would): the fan-out goes round it, keeps the
+    # user marked, and finishes it once the writer lets go.
+    s.sql(f"UPDATE users SET deleted = 0 WHERE id = {HUB};")
+    holder = subprocess.Popen(s._mariadb_cmd(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        holder.stdin.write("BEGIN; SELECT id FROM follows WHERE follower_id = 1000 AND followed_id = "
+                           f"{HUB} FOR UPDATE; SELECT id FROM follows WHERE follower_id = {HUB}"
+                           " AND followed_id = 1001 FOR UPDATE; DO GET_LOCK('test_14_held', 0);\n")
+        holder.stdin.flush()
+        s.wait_until(lambda: s.sql_ints("SELECT IS_USED_LOCK('test_14_held') IS NOT NULL;") == [1],
+                     timeout=10, interval=0.05, what="the two edges held")
+        _maintain_rounds(80, 5)
+        assert s.sql_ints(f"SELECT COUNT(*) FROM follow_pending WHERE user_id = {HUB};") == [1]
+        assert _flag_of(1000, HUB, "followed_deleted") == 1      # held: not changed yet
+        assert _flag_of(HUB, 1001, "follower_deleted") == 1
+        assert s.sql_ints(f"SELECT COUNT(*) FROM follows WHERE (followed_id = {HUB} AND followed_deleted <> 0"
+                          f" AND follower_id <> 1000) OR (follower_id = {HUB} AND follower_deleted <> 0"
+                          " AND followed_id <> 1001);") == [0]
+        check_exact()
+    finally:
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    _maintain_rounds(4, 20)
+    assert s.sql_ints(f"SELECT COUNT(*) FROM follow_pending WHERE user_id = {HUB};") == [0]
+    assert _flag_of(1000, HUB, "followed_deleted") == 0
+    assert _flag_of(HUB, 1001, "follower_deleted") == 0
+    check_exact()
+    assert tool("verify").returncode == 0
+
+
+def test_the_upkeep_is_spaced_for_the_whole_database_whoever_calls():
+    # A run now (every_ms 0: unpaced), then a call from another session that
+    # asks for a minute's spacing: nothing, and -1 to say so.  (The second
+    # instance's workers call it all along, with 200 ms.)
+    rows = s.sql("CALL followings_upkeep(10, 0, @w); SELECT @w;")
+    assert int(rows[-1][0]) >= 0
+    assert s.sql_ints("CALL followings_upkeep(10, 60000, @w); SELECT @w;") == [-1]
+    assert s.sql_ints("CALL followings_upkeep(10, 0, @w); SELECT @w;")[0] >= 0

@@ -93,7 +93,7 @@ Test(conf, defaults)
 Test(conf, upkeep_keys)
 {
 	cr_expect_eq(conf.maintain_interval_ms, 200);
-	cr_expect_eq(conf.maintain_batch, 500);
+	cr_expect_eq(conf.maintain_batch, 2000);
 	cr_assert_eq(conf_set(&conf, "maintain_interval_ms", "0", err, sizeof(err)), 0);
 	cr_expect_eq(conf.maintain_interval_ms, 0);
 	cr_assert_eq(conf_set(&conf, "maintain_interval_ms", "3600000", err, sizeof(err)), 0);
