@@ -35,8 +35,8 @@ BEGIN
     follower_id BIGINT UNSIGNED NOT NULL, followed_id BIGINT UNSIGNED NOT NULL,
     day DATE NOT NULL, d_out INT NOT NULL, d_in INT NOT NULL, late TINYINT NOT NULL
   ) ENGINE=MEMORY;
-  -- The pending users of a fan-out batch: their cursors (follow_pending),
-  -- their state (users.deleted; NULL once hard-deleted), and where each side
+  -- The pending users of a fan-out batch: their state (users.deleted; NULL
+  -- once hard-deleted), their cursors (follow_pending), and where each side
   -- has its next edge to change (NULL: none left).  A new name whenever the
   -- shape changes: a worker's session keeps its temporary tables across a
   -- reinstall.
@@ -45,8 +45,8 @@ BEGIN
   CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_fanout (
     user_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
     in_after BIGINT UNSIGNED NOT NULL, out_after BIGINT UNSIGNED NOT NULL) ENGINE=MEMORY;
-  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_next (
-    user_id BIGINT UNSIGNED NOT NULL PRIMARY KEY, del TINYINT NULL,
+  CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_next_edge (
+    user_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
     in_next BIGINT UNSIGNED NULL, out_next BIGINT UNSIGNED NULL) ENGINE=MEMORY;
   CREATE TEMPORARY TABLE IF NOT EXISTS followings_tmp_done (
     edge_id BIGINT UNSIGNED NOT NULL, follower_id BIGINT UNSIGNED NOT NULL,
@@ -59,7 +59,7 @@ BEGIN
   DELETE FROM followings_tmp_done;
   DELETE FROM followings_tmp_state;
   DELETE FROM followings_tmp_fanout;
-  DELETE FROM followings_tmp_next;
+  DELETE FROM followings_tmp_next_edge;
 END//
 
 DROP PROCEDURE IF EXISTS followings_apply//
@@ -132,13 +132,10 @@ BEGIN
     -- alone, a group read every row its follower logged that day.
     DELETE FROM followings_tmp_ids;
     INSERT INTO followings_tmp_ids
-      SELECT l.id FROM followings_tmp_done d STRAIGHT_JOIN follow_log l FORCE INDEX (ix_follow_log_out)
-          ON l.follower_id = d.follower_id AND l.day = d.day AND l.d_out = 0 AND l.late = 1
-         AND l.followed_id = d.followed_id AND l.edge_id = d.edge_id
-         FOR UPDATE SKIP LOCKED;
-    INSERT INTO followings_tmp_ids
-      SELECT l.id FROM followings_tmp_done d STRAIGHT_JOIN follow_log l FORCE INDEX (ix_follow_log_out)
-          ON l.follower_id = d.follower_id AND l.day = d.day AND l.d_out = 0 AND l.late = -1
+      SELECT l.id FROM followings_tmp_done d
+        STRAIGHT_JOIN (SELECT 1 AS late UNION ALL SELECT -1) AS k
+        STRAIGHT_JOIN follow_log l FORCE INDEX (ix_follow_log_out)
+          ON l.follower_id = d.follower_id AND l.day = d.day AND l.d_out = 0 AND l.late = k.late
          AND l.followed_id = d.followed_id AND l.edge_id = d.edge_id
          FOR UPDATE SKIP LOCKED;
     DELETE l FROM followings_tmp_ids t STRAIGHT_JOIN follow_log l ON l.id = t.id;
@@ -224,8 +221,8 @@ BEGIN
     -- Each side's next edge still to change, by plain reads (an edge another
     -- transaction holds is seen as committed): past this batch's own
     -- changes in index order, to the first one left.
-    INSERT INTO followings_tmp_next
-      SELECT s.user_id, d.del,
+    INSERT INTO followings_tmp_next_edge
+      SELECT s.user_id,
              (SELECT f.id FROM follows f FORCE INDEX (ix_follows_followed)
                WHERE f.followed_id = s.user_id AND f.id > s.in_after
                  AND f.followed_deleted < 2 AND f.followed_deleted <> d.del ORDER BY f.id LIMIT 1),
@@ -233,14 +230,16 @@ BEGIN
                WHERE f.follower_id = s.user_id AND f.followed_id > s.out_after
                  AND f.follower_deleted < 2 AND f.follower_deleted <> d.del ORDER BY f.followed_id LIMIT 1)
         FROM followings_tmp_fanout s STRAIGHT_JOIN followings_tmp_state d ON d.user_id = s.user_id;
-    DELETE p FROM followings_tmp_next n STRAIGHT_JOIN follow_pending p ON p.user_id = n.user_id
-     WHERE n.del IS NULL OR (n.in_next IS NULL AND n.out_next IS NULL);
+    DELETE p FROM followings_tmp_next_edge n STRAIGHT_JOIN followings_tmp_state d ON d.user_id = n.user_id
+      STRAIGHT_JOIN follow_pending p ON p.user_id = n.user_id
+     WHERE d.del IS NULL OR (n.in_next IS NULL AND n.out_next IS NULL);
     -- A side with none left is done for this toggle (edges added since are
     -- late, flag 2): its cursor goes past every key.
-    UPDATE followings_tmp_next n STRAIGHT_JOIN follow_pending p ON p.user_id = n.user_id
+    UPDATE followings_tmp_next_edge n STRAIGHT_JOIN followings_tmp_state d ON d.user_id = n.user_id
+      STRAIGHT_JOIN follow_pending p ON p.user_id = n.user_id
        SET p.in_after = COALESCE(n.in_next - 1, 18446744073709551615),
            p.out_after = COALESCE(n.out_next - 1, 18446744073709551615)
-     WHERE n.del IS NOT NULL AND (n.in_next IS NOT NULL OR n.out_next IS NOT NULL);
+     WHERE d.del IS NOT NULL AND (n.in_next IS NOT NULL OR n.out_next IS NOT NULL);
     CALL followings_apply();
   END IF;
   COMMIT;
