@@ -8,8 +8,8 @@
 -- (bench/RESULTS.md).
 --
 -- Triggers do not fire on foreign-key cascades (MariaDB, MySQL 8), so the
--- users delete trigger logs the user's counted edges before the cascade
--- removes them.
+-- users delete trigger removes the user's edges itself, with statements
+-- that fire trg_follows_ad, before the cascade would.
 --
 -- An edge's stored flags say how it is counted:
 --   followed_deleted / follower_deleted 0 or 1: with that state of its
@@ -36,26 +36,45 @@ BEGIN
   END IF;
 END//
 
--- A hard delete: the cascade will remove the user's edges without firing
--- trg_follows_ad, so their removal is logged here, as that trigger would:
--- the contribution of an edge counted with its users' state, or a late -1
--- that cancels a late edge's +1 (whatever user later gets the same id).
--- The rows read are the ones the cascade locks next, in the same order
--- (follower side, then followed side) and mode (exclusive): two moderators
--- deleting users that follow each other wait for each other as they do
--- without us, rather than both holding a shared lock the other must upgrade.
+-- A hard delete: the foreign keys' cascade would remove the user's edges
+-- without firing trg_follows_ad, so the trigger removes them first, with
+-- plain DELETEs that fire it: each edge is locked and deleted at once, as
+-- the cascade does, and logged as an unfollow is (the cascade then finds
+-- nothing left).  Reading the edges to log them and leaving the removal to
+-- the cascade held each edge's row from the read to the cascade's delete:
+-- an unfollow of that edge, or another moderator's cascade, that held one
+-- of the edge's index entries meanwhile then deadlocked with it (#8,
+-- bench/RESULTS.md).  The result is the one the cascade gives: the same
+-- rows gone, in the same transaction, in the cascade's order (follower
+-- side, then followed side); `followings-db install` checks that both keys
+-- cascade.
+--
+-- When the moderator's statement itself reads `follows` (DELETE FROM users
+-- WHERE id IN (SELECT ... FROM follows ...)), a trigger may not change
+-- `follows` (error 1442, raised before anything is deleted), nor lock its
+-- rows FOR UPDATE: the edges are then logged as they are, share-locked
+-- (so that none can go between this read and the cascade, which removes
+-- them), as trg_follows_ad logs them: the edge's counted state, or a late
+-- -1 that cancels a late edge's +1 (whatever user later gets the same id).
 CREATE TRIGGER IF NOT EXISTS trg_users_bd BEFORE DELETE ON users FOR EACH ROW
 BEGIN
-  INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
-  SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
-         IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
-         IF(followed_deleted = 2, -1, 0)
-    FROM follows WHERE follower_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
-  INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
-  SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
-         IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
-         IF(followed_deleted = 2, -1, 0)
-    FROM follows WHERE followed_id = OLD.id AND followed_deleted IS NOT NULL FOR UPDATE;
+  DECLARE v_in_use INT DEFAULT 0;
+  DECLARE CONTINUE HANDLER FOR 1442 SET v_in_use = 1;
+  DELETE FROM follows WHERE follower_id = OLD.id;
+  IF v_in_use = 0 THEN
+    DELETE FROM follows WHERE followed_id = OLD.id;
+  ELSE
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
+    SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
+           IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
+           IF(followed_deleted = 2, -1, 0)
+      FROM follows WHERE follower_id = OLD.id AND followed_deleted IS NOT NULL LOCK IN SHARE MODE;
+    INSERT INTO follow_log (id, edge_id, follower_id, followed_id, day, d_out, d_in, late)
+    SELECT UUID_SHORT(), id, follower_id, followed_id, DATE(created_at),
+           IF(followed_deleted = 2, 0, -(followed_deleted = 0)), IF(followed_deleted = 2, 0, -(follower_deleted = 0)),
+           IF(followed_deleted = 2, -1, 0)
+      FROM follows WHERE followed_id = OLD.id AND followed_deleted IS NOT NULL LOCK IN SHARE MODE;
+  END IF;
 END//
 
 CREATE TRIGGER IF NOT EXISTS trg_follows_ai AFTER INSERT ON follows FOR EACH ROW
