@@ -76,3 +76,10 @@ CREATE TABLE IF NOT EXISTS followings_meta (
   value VARCHAR(255) NOT NULL,
   PRIMARY KEY (name)
 ) ENGINE=InnoDB;
+
+-- The edge gate: every upkeep transaction that locks edges holds this row
+-- exclusively from its first statement, and a hard delete of a user
+-- (trg_users_bd) share-locks it before it deletes the user's edges, so the
+-- two never hold edges at the same time (30-routines.sql says why).  It
+-- must exist: a share lock on a missing key would lock a gap instead.
+INSERT IGNORE INTO followings_meta (name, value) VALUES ('edge_gate', '');

@@ -5,9 +5,22 @@
 --
 -- Every transaction here runs at READ COMMITTED (no gap locks, so a writer's
 -- insert never waits for it), takes the rows it changes with SKIP LOCKED
--- (so it never waits for a writer: it cannot be part of a deadlock with one,
--- and InnoDB never has to pick a writer as a victim), and keeps each batch
--- small.  Each moves value between the representations of 10-tables.sql in
+-- (so it never waits for a writer), and keeps each batch small.
+--
+-- SKIP LOCKED alone does not keep it out of deadlocks with writers: MariaDB
+-- enqueues a waiting request for a held row before it gives up on it
+-- (row_search_mvcc, lock_trx_handle_wait), and a writer's deadlock check
+-- that runs in that instant sees a cycle through the upkeep.  The writer is
+-- then the victim: the upkeep has written its MEMORY temporary tables, and
+-- InnoDB spares a transaction that changed non-transactional tables.  A
+-- moderator's hard delete, which waits for edge after edge, was rolled back
+-- that way about once a minute under the writer-stress mix (#8,
+-- bench/RESULTS.md).  So every transaction here that locks edges first
+-- takes the edge gate (10-tables.sql) exclusively, and trg_users_bd takes it
+-- shared before it deletes any edge: a hard delete and the upkeep never
+-- hold edges at the same time, and whichever comes second waits for the
+-- other while it holds no edge.  Hard deletes share it, so they do not wait
+-- for each other; each waits at most for one upkeep batch.  Each moves value between the representations of 10-tables.sql in
 -- one commit, so every consistent read sees the same totals before and
 -- after it.  One runs at a time per database (GET_LOCK in followings_maintain).
 
@@ -62,6 +75,15 @@ BEGIN
   DELETE FROM followings_tmp_next_edge;
 END//
 
+-- The edge gate, exclusively, as the first lock of an upkeep transaction.
+DROP PROCEDURE IF EXISTS followings_gate//
+CREATE PROCEDURE followings_gate()
+  MODIFIES SQL DATA
+BEGIN
+  DECLARE v_gate VARCHAR(255);
+  SELECT value INTO v_gate FROM followings_meta WHERE name = 'edge_gate' FOR UPDATE;
+END//
+
 DROP PROCEDURE IF EXISTS followings_apply//
 CREATE PROCEDURE followings_apply()
   MODIFIES SQL DATA
@@ -91,6 +113,7 @@ BEGIN
   SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
+  CALL followings_gate();
   INSERT INTO followings_tmp_log
     SELECT id, edge_id, follower_id, followed_id, day, d_out, d_in, late FROM follow_log
      ORDER BY id LIMIT p_batch FOR UPDATE SKIP LOCKED;
@@ -172,6 +195,7 @@ BEGIN
   SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
+  CALL followings_gate();
   -- Sized by users alone, a batch of 2,000 users with 20 edges each fixed
   -- a tenth of their edges per round and re-read all of them.  A user with
   -- more than p_batch edges comes alone: its row is then the only one of
@@ -270,6 +294,7 @@ BEGIN
   SET @followings_upkeep = 1;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
+  CALL followings_gate();
   IF v_from < v_until THEN
     INSERT INTO followings_tmp_ids
       SELECT id FROM follows WHERE id > v_from AND id <= v_from + p_batch AND followed_deleted IS NULL

@@ -47,7 +47,8 @@ END//
 -- bench/RESULTS.md).  The result is the one the cascade gives: the same
 -- rows gone, in the same transaction, in the cascade's order (follower
 -- side, then followed side); `followings-db install` checks that both keys
--- cascade.
+-- cascade.  First it share-locks the edge gate, so that the upkeep holds
+-- no edge meanwhile (30-routines.sql).
 --
 -- When the moderator's statement itself reads `follows` (DELETE FROM users
 -- WHERE id IN (SELECT ... FROM follows ...)), a trigger may not change
@@ -59,7 +60,10 @@ END//
 CREATE TRIGGER IF NOT EXISTS trg_users_bd BEFORE DELETE ON users FOR EACH ROW
 BEGIN
   DECLARE v_in_use INT DEFAULT 0;
+  DECLARE v_gate VARCHAR(255);
   DECLARE CONTINUE HANDLER FOR 1442 SET v_in_use = 1;
+  DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
+  SELECT value INTO v_gate FROM followings_meta WHERE name = 'edge_gate' LOCK IN SHARE MODE;
   DELETE FROM follows WHERE follower_id = OLD.id;
   IF v_in_use = 0 THEN
     DELETE FROM follows WHERE followed_id = OLD.id;

@@ -11,6 +11,7 @@ DROP PROCEDURE IF EXISTS followings_run;
 DROP PROCEDURE IF EXISTS followings_maintain;
 DROP PROCEDURE IF EXISTS followings_upkeep;
 DROP PROCEDURE IF EXISTS followings_apply;
+DROP PROCEDURE IF EXISTS followings_gate;
 DROP PROCEDURE IF EXISTS followings_tmp;
 DROP PROCEDURE IF EXISTS followings_install_run;
 DROP PROCEDURE IF EXISTS followings_backfill;

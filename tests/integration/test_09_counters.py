@@ -7,6 +7,8 @@ write it checks, with no delay, each live user's list and count, and the
 counters shown for it, against numbers worked out by hand and against the
 contract tables."""
 
+import subprocess
+
 import pytest
 
 import support as s
@@ -133,6 +135,42 @@ def test_hard_delete_by_a_statement_that_reads_follows(people, folded):
         s.sql("CALL followings_maintain(100000, @w);")
     s.sql(f"DELETE FROM users WHERE id = {C};")
     check({B: (0, 1), D: (0, 1), X: (2, 1)}, gone=[C])
+
+
+def test_a_hard_delete_waits_for_an_upkeep_batch_before_it_touches_an_edge(people):
+    # The edge gate (db/install/30-routines.sql): while an upkeep transaction
+    # holds it, a moderator's hard delete waits holding none of the user's
+    # edges (so the two cannot deadlock), and completes, exact, once the
+    # batch commits.
+    s.sql("INSERT INTO follows (follower_id, followed_id, created_at) VALUES "
+          f"({A}, {B}, '2024-02-01 00:00:00'), ({A}, {C}, '2024-02-01 00:00:00'), "
+          f"({B}, {A}, '2024-02-02 00:00:00');")
+    upkeep = subprocess.Popen(s._mariadb_cmd(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    deleter = None
+    try:
+        upkeep.stdin.write("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN; CALL followings_gate();"
+                           " DO GET_LOCK('test_09_gate', 0);\n")
+        upkeep.stdin.flush()
+        s.wait_until(lambda: s.sql_ints("SELECT IS_USED_LOCK('test_09_gate') IS NOT NULL;") == [1],
+                     timeout=10, interval=0.05, what="the gate held")
+        deleter = subprocess.Popen(s._mariadb_cmd() + ["-e", f"DELETE FROM users WHERE id = {A};"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        s.wait_until(lambda: s.sql_ints("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                                        " WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%edge_gate%';") == [1],
+                     timeout=10, interval=0.05, what="the hard delete waiting at the gate")
+        # none of A's four edges is held by the waiting delete
+        assert s.sql_ints("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN;"
+                          f" SELECT COUNT(*) FROM follows WHERE {A} IN (follower_id, followed_id)"
+                          " FOR UPDATE SKIP LOCKED; ROLLBACK;") == [4]
+        assert deleter.poll() is None
+    finally:
+        upkeep.stdin.write("ROLLBACK;\n")
+        upkeep.stdin.close()
+        upkeep.wait(timeout=10)
+        if deleter is not None:
+            _, err = deleter.communicate(timeout=30)
+            assert deleter.returncode == 0, err
+    check({B: (0, 1), C: (0, 1), D: (0, 1), X: (3, 1)}, gone=[A])
 
 
 def test_walk_user_counters_after_bulk_writes(people):

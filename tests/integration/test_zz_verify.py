@@ -29,3 +29,14 @@ def test_verify_notices_a_counter_that_is_off_and_repair_fixes_it():
     p = run("repair")
     assert p.returncode == 0, p.stderr
     assert run("verify").returncode == 0
+
+
+def test_verify_notices_a_missing_edge_gate_and_repair_restores_it():
+    # The row that keeps hard deletes and the upkeep from holding edges at
+    # the same time (db/install/30-routines.sql): without it they deadlock.
+    s.sql("DELETE FROM followings_meta WHERE name = 'edge_gate';")
+    p = run("verify")
+    assert p.returncode == 1 and "edge_gate" in p.stderr, p.stderr
+    assert run("repair").returncode == 0
+    assert s.sql_ints("SELECT COUNT(*) FROM followings_meta WHERE name = 'edge_gate';") == [1]
+    assert run("verify").returncode == 0
