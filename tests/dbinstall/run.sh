@@ -11,10 +11,9 @@
 #    runs for the whole install.
 # 3. `followings-db install` is killed with SIGKILL in the middle of its
 #    backfill, then run again: it resumes and finishes.
-# 4. The writers stop: no follow, unfollow, soft delete or sign-up may have
-#    failed, and at most 1 in 1,000 hard deletes (a known deadlock between
-#    two of them, open).  The upkeep drains; `followings-db verify` must
-#    find every value exact.
+# 4. The writers stop: no statement of theirs may have failed (no deadlock,
+#    no lock-wait timeout: the bare tables show none).  The upkeep drains;
+#    `followings-db verify` must find every value exact.
 # 5. `install` once more: idempotent, still exact.
 # 6. `uninstall`: exactly the contract tables are left, with the DDL of a
 #    fresh db/contract.sql and the same rows (CHECKSUM TABLE) as just before.
@@ -93,18 +92,17 @@ cat "$tmp/stress.out"
 [ -s "$tmp/stress.err" ] && sed 's/^/  writer: /' "$tmp/stress.err"
 total=$(sed -n 's/^total.* done=\([0-9]*\) failed=\([0-9]*\).*/\1 \2/p' "$tmp/stress.out")
 check "writers ran during the install: ${total% *} statements done" test "${total% *}" -gt 1000
-# Known and open (README, "Deploying onto an existing platform database"):
-# two hard deletes at once can deadlock on the next-key lock the
-# hard-delete trigger's range read takes; the bare tables show none.  Every
-# other statement must never fail, and hard deletes at most 1 in 1,000.
+# The bare tables show no failure under this mix; neither may ours (the
+# edge gate keeps the upkeep's batches and the moderators' hard deletes
+# apart: db/install/30-routines.sql).
 op_failed() { awk -v op="op=$1" '$1 == op { n = 0; for (i = 3; i <= 6; i++) { split($i, a, "="); n += a[2] } print n }' "$tmp/stress.out"; }
-others=0
-for op in follow unfollow soft_delete_restore signup; do others=$((others + $(op_failed $op))); done
-hd_failed=$(op_failed hard_delete)
-hd_done=$(awk '$1 == "op=hard_delete" { split($2, a, "="); print a[2] }' "$tmp/stress.out")
-check "no follow, unfollow, soft delete, restore or sign-up failed during the install: $others" test "$others" = 0
-check "hard deletes that failed during the install: $hd_failed of $hd_done (at most 1 in 1,000)" \
-	test $((hd_failed * 1000)) -le "$hd_done"
+failed=0
+for op in follow unfollow soft_delete_restore hard_delete signup; do
+	n=$(op_failed "$op")
+	failed=$((failed + ${n:-0}))
+	[ "${n:-0}" = 0 ] || echo "  $op: $n failed"
+done
+check "no writer's statement failed during the install: $failed" test "$failed" = 0
 echo "install under writes: ${install_s} s in all, ${resume_s} s after the kill"
 grep -h 'followings-db:' "$tmp/install2.log" | sed 's/^/  /'
 
