@@ -156,7 +156,7 @@ def test_a_hard_delete_waits_for_an_upkeep_batch_before_it_touches_an_edge(peopl
         deleter = subprocess.Popen(s._mariadb_cmd() + ["-e", f"DELETE FROM users WHERE id = {A};"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         s.wait_until(lambda: s.sql_ints("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
-                                        " WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%edge_gate%';") == [1],
+                                        " WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%edge_gate%SHARE MODE';") == [1],
                      timeout=10, interval=0.05, what="the hard delete waiting at the gate")
         # none of A's four edges is held by the waiting delete
         assert s.sql_ints("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN;"
