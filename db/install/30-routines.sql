@@ -20,8 +20,10 @@
 -- shared before it deletes any edge: a hard delete and the upkeep never
 -- hold edges at the same time, and whichever comes second waits for the
 -- other while it holds no edge.  Hard deletes share it, so they do not wait
--- for each other; each waits at most for one upkeep batch.  Each moves value between the representations of 10-tables.sql in
--- one commit, so every consistent read sees the same totals before and
+-- for each other; each waits at most for one upkeep batch.
+--
+-- Each transaction moves value between the representations of 10-tables.sql
+-- in one commit, so every consistent read sees the same totals before and
 -- after it.  One runs at a time per database (GET_LOCK in followings_maintain).
 
 DELIMITER //
