@@ -288,7 +288,7 @@ BEGIN
   SELECT CAST(value AS UNSIGNED) INTO v_from FROM followings_meta WHERE name = 'backfill_after';
   SELECT CAST(value AS UNSIGNED) INTO v_until FROM followings_meta WHERE name = 'backfill_until';
   IF v_until IS NULL THEN
-    -- Every edge inserted from now on has its flags from trg_follows_bi.
+    -- Every edge inserted from now on is counted late (trg_follows_ai).
     SELECT COALESCE(MAX(id), 0) INTO v_until FROM follows;
     INSERT INTO followings_meta (name, value) VALUES ('backfill_until', v_until)
       ON DUPLICATE KEY UPDATE value = VALUES(value);

@@ -40,3 +40,52 @@ def test_verify_notices_a_missing_edge_gate_and_repair_restores_it():
     assert run("repair").returncode == 0
     assert s.sql_ints("SELECT COUNT(*) FROM followings_meta WHERE name = 'edge_gate';") == [1]
     assert run("verify").returncode == 0
+
+
+SERVICE_TRIGGERS = ["trg_follows_ad", "trg_follows_ai", "trg_follows_au", "trg_follows_bu",
+                    "trg_users_au", "trg_users_bd"]
+
+
+def triggers():
+    return sorted(r[0] for r in s.sql(
+        "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE();"))
+
+
+def test_verify_notices_a_missing_trigger_and_repair_restores_it():
+    # Without trg_users_au a soft delete would never reach its user's edges.
+    s.sql("DROP TRIGGER trg_users_au;")
+    p = run("verify")
+    assert p.returncode == 1 and "triggers" in p.stderr and "5 of 6 present" in p.stderr, p.stderr
+    p = run("repair")
+    assert p.returncode == 0, p.stderr
+    assert triggers() == SERVICE_TRIGGERS
+    assert run("verify").returncode == 0
+
+
+def test_install_replaces_the_triggers_of_an_earlier_version():
+    # An earlier version's database: a hard-delete trigger without the edge
+    # gate, and trg_follows_bi, which set a new edge's flags (beside today's
+    # trg_follows_ai no new edge would be counted).  CREATE TRIGGER IF NOT
+    # EXISTS alone would keep both.
+    s.sql("CREATE OR REPLACE TRIGGER trg_users_bd BEFORE DELETE ON users FOR EACH ROW "
+          "  DELETE FROM follows WHERE follower_id = OLD.id;"
+          "CREATE TRIGGER trg_follows_bi BEFORE INSERT ON follows FOR EACH ROW "
+          "  SET NEW.followed_deleted = 0, NEW.follower_deleted = 0;"
+          "UPDATE followings_meta SET value = 'an earlier version' WHERE name = 'triggers_sha256';")
+    p = run("verify")
+    assert p.returncode == 1 and "triggers" in p.stderr, p.stderr
+    p = run("install")
+    assert p.returncode == 0, p.stderr
+    assert "replacing the triggers of another version" in p.stderr, p.stderr
+    assert triggers() == SERVICE_TRIGGERS
+    body = s.sql("SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS "
+                 "WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = 'trg_users_bd';")[0][0]
+    assert "edge_gate" in body
+    # The new bodies at work: a follow by plain SQL is counted.
+    a, b = s.sql_ints("SELECT id FROM users WHERE deleted = 0 ORDER BY id LIMIT 2;")
+    s.sql(f"DELETE FROM follows WHERE follower_id = {a} AND followed_id = {b};"
+          f"INSERT INTO follows (follower_id, followed_id, created_at) VALUES ({a}, {b}, NOW(6));")
+    assert run("verify").returncode == 0
+    # A second install finds nothing to replace.
+    p = run("install")
+    assert p.returncode == 0 and "replacing" not in p.stderr, p.stderr
