@@ -55,7 +55,7 @@ def test_verify_notices_a_missing_trigger_and_repair_restores_it():
     # Without trg_users_au a soft delete would never reach its user's edges.
     s.sql("DROP TRIGGER trg_users_au;")
     p = run("verify")
-    assert p.returncode == 1 and "triggers" in p.stderr and "5 of 6 present" in p.stderr, p.stderr
+    assert p.returncode == 1 and "triggers" in p.stderr and "5 of 6 present, 0 of earlier" in p.stderr, p.stderr
     p = run("repair")
     assert p.returncode == 0, p.stderr
     assert triggers() == SERVICE_TRIGGERS
@@ -77,6 +77,7 @@ def test_install_replaces_the_triggers_of_an_earlier_version():
     p = run("install")
     assert p.returncode == 0, p.stderr
     assert "replacing the triggers of another version" in p.stderr, p.stderr
+    assert "dropping the triggers of earlier versions" in p.stderr, p.stderr
     assert triggers() == SERVICE_TRIGGERS
     body = s.sql("SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS "
                  "WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = 'trg_users_bd';")[0][0]
@@ -89,3 +90,15 @@ def test_install_replaces_the_triggers_of_an_earlier_version():
     # A second install finds nothing to replace.
     p = run("install")
     assert p.returncode == 0 and "replacing" not in p.stderr, p.stderr
+
+
+def test_verify_notices_a_trigger_of_an_earlier_version_beside_todays():
+    # The digest says this version, yet trg_follows_bi is back (restored from
+    # an old dump, say): a new edge would get its flags and no log row.
+    s.sql("CREATE TRIGGER trg_follows_bi BEFORE INSERT ON follows FOR EACH ROW "
+          "  SET NEW.followed_deleted = 0, NEW.follower_deleted = 0;")
+    p = run("verify")
+    assert p.returncode == 1 and "6 of 6 present, 1 of earlier versions" in p.stderr, p.stderr
+    p = run("repair")
+    assert p.returncode == 0, p.stderr
+    assert triggers() == SERVICE_TRIGGERS
