@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "followings.h"
 #include "links.h"
 #include "listenq.h"
-#include "route.h"
 #include "status.h"
 
 void
@@ -19,15 +17,15 @@ app_init(struct app *app, const struct conf *conf)
 	app->store = store_new(conf);
 	app->listen_fd = -1;
 	arena_init(&app->arena);
+	endpoint_env_init(&app->env, conf, app->store, &app->arena);
 }
 
 void
 app_cleanup(struct app *app)
 {
+	endpoint_env_free(&app->env);
 	store_free(app->store);
 	arena_free(&app->arena);
-	buf_free(&app->page);
-	render_page_free(&app->writer);
 	memset(app, 0, sizeof(*app));
 }
 
@@ -68,9 +66,9 @@ serve_status(struct app *app, const struct request *req, struct response *resp)
 	listen_queue_read(app->listen_fd, &queue);
 	info = (struct status_info){&snap, &queue, (long)getpid(), app->master_pid,
 	    app->conf->slow_request_ms};
-	status_render(&app->page, f, &info);
+	status_render(&app->env.body, f, &info);
 	scoreboard_snapshot_free(&snap);
-	resp_json_text(resp, 200, app->page.data, app->page.len);
+	resp_json_text(resp, 200, app->env.body.data, app->env.body.len);
 	resp->content_type = status_content_type(f);
 }
 
@@ -94,7 +92,7 @@ app_between_requests(struct app *app)
 void
 app_handle(struct app *app, const struct request *req, struct response *resp)
 {
-	struct route route;
+	struct endpoint_route route;
 	bool get_or_head = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
 
 	resp_init(resp);
@@ -105,7 +103,7 @@ app_handle(struct app *app, const struct request *req, struct response *resp)
 			method_not_allowed(req, resp);
 		return;
 	}
-	route_match(req->path, req->path_len, &route);
+	endpoint_route(req->path, req->path_len, &route);
 	switch (route.result) {
 	case ROUTE_NOT_FOUND:
 		resp_error(resp, 404, "not_found", "Not found.");
@@ -122,12 +120,5 @@ app_handle(struct app *app, const struct request *req, struct response *resp)
 		method_not_allowed(req, resp);
 		return;
 	}
-	switch (route.endpoint) {
-	case ENDPOINT_USER_FOLLOWINGS:
-		followings_get(app, req, route.id, resp);
-		return;
-	case ENDPOINT_NONE:
-		break;
-	}
-	resp_error(resp, 404, "not_found", "Not found.");
+	route.endpoint->get(&app->env, req, route.id, resp);
 }

@@ -1,7 +1,7 @@
 /*
  * What a worker keeps between requests (configuration, the database store,
- * the preference cache, a request arena) and the request dispatcher: path
- * first (404, 301), then method (405), then the endpoint.  The status page
+ * a request arena, the endpoints' reused state) and the request dispatcher:
+ * path first (404, 301), then method (405), then the endpoint (endpoints.c).  The status page
  * (status_path, when set) is matched before the routes and only reads the
  * scoreboard the worker writes.
  */
@@ -13,8 +13,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "conf.h"
-#include "prefs.h"
-#include "render.h"
+#include "endpoint.h"
 #include "request.h"
 #include "response.h"
 #include "scoreboard.h"
@@ -23,10 +22,8 @@
 struct app {
 	const struct conf *conf;
 	struct store *store;
-	struct prefs_cache prefs;
 	struct arena arena;	/* reset after every request */
-	struct buf page;	/* the page's JSON, reused across requests */
-	struct page_writer writer;	/* writes it; its scratch buffers are reused too */
+	struct endpoint_env env;	/* what the endpoints reuse: the preference cache, buffers */
 	struct timespec last_maintain;	/* CLOCK_MONOTONIC of the last app_between_requests() call that ran */
 	/* For the status page (status_path): read only, never written here. */
 	const struct scoreboard *scoreboard;

@@ -4,9 +4,9 @@
 
 #include <stdint.h>
 
-#include "app.h"
+#include "endpoint.h"
 
-void followings_get(struct app *app, const struct request *req, int64_t subject_id,
+void followings_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
     struct response *resp);
 
 #endif

@@ -33,6 +33,11 @@ struct tag {
 	bool deleted;
 };
 
+/* A user's counters as GET /api/v2/user/{id}/counters/ answers them. */
+struct user_counters {
+	int64_t followings, followers, categories, posts, discussions, polls;
+};
+
 struct user {
 	int64_t id;
 	struct str username;

@@ -80,6 +80,18 @@ static const struct field tag_fields[] = {
 	T("deleted", F_BOOL, deleted),
 };
 #undef T
+
+/* GET .../counters/ (follow-graph-api.md §3): the User object's gates. */
+#define C(key, member, gate) {KEY(key), F_INT, offsetof(struct user_counters, member), gate}
+static const struct field counter_fields[] = {
+	C("followings", followings, GATE_FOLLOW),
+	C("followers", followers, GATE_FOLLOW),
+	C("categories", categories, GATE_NONE),
+	C("posts", posts, GATE_POSTS),
+	C("discussions", discussions, GATE_POSTS),
+	C("polls", polls, GATE_POLLS),
+};
+#undef C
 #undef KEY
 
 /* Writes v as exactly `width` decimal digits (v taken modulo 10^width). */
@@ -232,6 +244,25 @@ write_fields(struct buf *out, const struct field *fields, size_t from, size_t to
 
 #define NUSER_FIELDS (sizeof(user_fields) / sizeof(user_fields[0]))
 #define NTAG_FIELDS (sizeof(tag_fields) / sizeof(tag_fields[0]))
+#define NCOUNTER_FIELDS (sizeof(counter_fields) / sizeof(counter_fields[0]))
+
+void
+render_counters(struct buf *out, const struct user_counters *c, const struct prefs *prefs)
+{
+	bool first = true;
+
+	buf_add(out, "{", 1);
+	write_fields(out, counter_fields, 0, NCOUNTER_FIELDS, c, prefs, CONNECTION_NONE, false, &first);
+	buf_add(out, "}", 1);
+}
+
+void
+render_flag(struct buf *out, const char *key, bool value)
+{
+	buf_puts(out, "{");
+	jsonw_string(out, key, strlen(key));
+	buf_puts(out, value ? ":true}" : ":false}");
+}
 
 /* One tag object. */
 static void

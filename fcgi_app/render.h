@@ -1,6 +1,6 @@
 /*
- * JSON of the endpoint's objects: a User with every key in the contract's
- * order, its Tags, and the page around them, written straight into a
+ * JSON of the endpoints' objects: a User with every key in the contract's
+ * order, its Tags, the page around them, a user's counters and a flag, written straight into a
  * buffer (jsonw.h) from static key tables.  Key order and preference gates
  * come from those tables.
  */
@@ -52,6 +52,15 @@ void render_page_tag(struct page_writer *w, const struct tag *t);
 void render_page_end(struct page_writer *w);
 /* Frees the writer's scratch buffers (out belongs to the caller). */
 void render_page_free(struct page_writer *w);
+
+/*
+ * {"followings": n, "followers": n, "categories": n, "posts": n,
+ * "discussions": n, "polls": n}, less the keys prefs turn off (as in the
+ * User object).
+ */
+void render_counters(struct buf *out, const struct user_counters *c, const struct prefs *prefs);
+/* {"key": true|false}; key is plain ASCII. */
+void render_flag(struct buf *out, const char *key, bool value);
 
 /* "2024-04-10T11:23:59.754335Z", no fraction when the microseconds are 0. */
 void render_datetime(const struct timestamp *t, char out[32]);

@@ -5,13 +5,6 @@
 #include "params.h"
 #include "route.h"
 
-static const struct {
-	const char *pattern;
-	enum route_endpoint endpoint;
-} routes[] = {
-	{"/api/v2/user/{id}/followings/", ENDPOINT_USER_FOLLOWINGS},
-};
-
 /*
  * Matches path against pattern.  Returns the length of pattern consumed when
  * all of path was consumed (so a pattern only missing its final '/' is told
@@ -48,26 +41,15 @@ match(const char *pattern, const char *path, size_t len, int64_t *id)
 	return (size_t)(p - pattern);
 }
 
-void
-route_match(const char *path, size_t len, struct route *out)
+enum route_result
+route_match(const char *pattern, const char *path, size_t len, int64_t *id)
 {
-	out->result = ROUTE_NOT_FOUND;
-	out->endpoint = ENDPOINT_NONE;
-	out->id = 0;
+	size_t plen = strlen(pattern);
+	size_t used = match(pattern, path, len, id);
 
-	for (size_t r = 0; r < sizeof(routes) / sizeof(routes[0]); r++) {
-		const char *pattern = routes[r].pattern;
-		size_t plen = strlen(pattern);
-		size_t used = match(pattern, path, len, &out->id);
-
-		if (used == plen) {
-			out->result = ROUTE_MATCH;
-		} else if (used > 0 && used == plen - 1 && pattern[plen - 1] == '/') {
-			out->result = ROUTE_ADD_SLASH;
-		} else {
-			continue;
-		}
-		out->endpoint = routes[r].endpoint;
-		return;
-	}
+	if (used == plen)
+		return ROUTE_MATCH;
+	if (used > 0 && used == plen - 1 && pattern[plen - 1] == '/')
+		return ROUTE_ADD_SLASH;
+	return ROUTE_NOT_FOUND;
 }

@@ -19,6 +19,10 @@ enum stmt_id {
 	STMT_PAGE_PLAIN,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
+	STMT_RELATION_BY_ID,
+	STMT_RELATION_BY_TOKEN,
+	STMT_COUNTERS_BY_ID,
+	STMT_COUNTERS_BY_TOKEN,
 	STMT_MAINTAIN,
 	STMT_COUNT
 };
@@ -182,17 +186,48 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 	"  UNION ALL SELECT DATE(x.created_at), 0, 1" shared("?", "?") ") AS d" \
 	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
 
+/*
+ * The reader, joined after the subject x as v: by user id (0: anonymous,
+ * no row) or through an access token still in date (its checksum).
+ */
+#define VIEWER_BY_ID "  LEFT JOIN users v ON v.id = ?"
+#define VIEWER_BY_TOKEN \
+	"  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)" \
+	"  LEFT JOIN users v ON v.id = k.user_id"
+
+/* The subject x and the viewer v, for one lookup; a missing user reads NULL. */
+#define LOOKUP_FROM(viewer_join) \
+	" FROM (SELECT 1 AS one) AS d LEFT JOIN users x ON x.id = ?" viewer_join
+
+/*
+ * The subject, the viewer, and whether each follows the other: two probes
+ * of uq_follows_pair (follow-graph-api.md §2).
+ */
+#define RELATION_SQL(viewer_join) \
+	"SELECT x.id, x.deleted, v.id, v.deleted," \
+	"       EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id AND f.followed_id = x.id)," \
+	"       EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = x.id AND f.followed_id = v.id)" \
+	LOOKUP_FROM(viewer_join)
+
+/* The subject's counters, exact as in the User object (follow-graph-api.md §3), and the viewer. */
+#define COUNTERS_SQL(viewer_join) \
+	"SELECT x.id, x.deleted, v.id, v.deleted, " OUT_COUNT("x.id") ", " IN_COUNT("x.id") "," \
+	"       x.categories_counter, x.posts_counter, x.discussions_counter, x.polls_counter" \
+	LOOKUP_FROM(viewer_join)
+
 static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PREFS] = PREFS_SQL,
-	[STMT_CONTEXT_BY_ID] = CONTEXT_SQL("  LEFT JOIN users v ON v.id = ?"),
-	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(
-	    "  LEFT JOIN access_tokens k ON k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
-	    "  LEFT JOIN users v ON v.id = k.user_id"),
+	[STMT_CONTEXT_BY_ID] = CONTEXT_SQL(VIEWER_BY_ID),
+	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(VIEWER_BY_TOKEN),
 	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(SHARED_BY_VIEWER),
 	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(SHARED_BY_SUBJECT),
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_VIEWER)),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_SUBJECT)),
+	[STMT_RELATION_BY_ID] = RELATION_SQL(VIEWER_BY_ID),
+	[STMT_RELATION_BY_TOKEN] = RELATION_SQL(VIEWER_BY_TOKEN),
+	[STMT_COUNTERS_BY_ID] = COUNTERS_SQL(VIEWER_BY_ID),
+	[STMT_COUNTERS_BY_TOKEN] = COUNTERS_SQL(VIEWER_BY_TOKEN),
 	[STMT_MAINTAIN] = "CALL followings_upkeep(?, ?, @followings_work)",
 };
 
@@ -234,10 +269,17 @@ static const enum col_type days_cols[] = {COL_TIME, COL_INT, COL_INT};
 static const enum col_type context_cols[] = {
 	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
 };
+/* Columns of the lookups: x.id, x.deleted, v.id, v.deleted, then their own. */
+enum lookup_col { LC_SUBJECT, LC_SUBJECT_DELETED, LC_VIEWER, LC_VIEWER_DELETED, LC_OWN };
+#define RELATION_COLS (LC_OWN + 2)
+#define COUNTERS_COLS (LC_OWN + 6)
+static const enum col_type lookup_cols[COUNTERS_COLS] = {
+	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
+};
 
 struct store {
 	struct db *db;
-	struct dbrow prefs_row, context_row, days_row, page_row;
+	struct dbrow prefs_row, context_row, days_row, page_row, relation_row, counters_row;
 	struct dbtiming timing;
 	struct store_day *days;	/* store_days()' rows */
 	size_t days_cap;
@@ -256,6 +298,8 @@ store_new(const struct conf *conf)
 	dbrow_init(&s->context_row, context_cols, sizeof(context_cols) / sizeof(context_cols[0]));
 	dbrow_init(&s->days_row, days_cols, 3);
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
+	dbrow_init(&s->relation_row, lookup_cols, RELATION_COLS);
+	dbrow_init(&s->counters_row, lookup_cols, COUNTERS_COLS);
 	s->days = NULL;
 	s->days_cap = 0;
 	return s;
@@ -271,6 +315,8 @@ store_free(struct store *s)
 	dbrow_free(&s->context_row);
 	dbrow_free(&s->days_row);
 	dbrow_free(&s->page_row);
+	dbrow_free(&s->relation_row);
+	dbrow_free(&s->counters_row);
 	free(s->days);
 	free(s);
 }
@@ -380,6 +426,58 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct sto
 		return fail(s, stmt, "context");
 	return finish(s, stmt, row, "context");
 }
+
+/*
+ * One row of a lookup statement: the subject by id, the viewer by id or
+ * token (the statement for it is stmt_by_id + 1).
+ */
+static enum store_rc
+lookup(struct store *s, enum stmt_id stmt_by_id, struct dbrow *row, int64_t subject_id,
+    const struct store_viewer *who, const char *what, struct store_lookup *out)
+{
+	bool by_token = who->token_checksum != NULL;
+	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? stmt_by_id + 1 : stmt_by_id);
+	MYSQL_BIND bind[2];
+	unsigned long lengths[2];
+	struct dbparam p;
+	long long subject = subject_id, viewer = by_token ? 0 : who->id;
+	enum store_rc rc;
+	int f;
+
+	dbparam_init(&p, bind, lengths, 2);
+	dbparam_int(&p, &subject);
+	if (by_token)
+		dbparam_str(&p, who->token_checksum, strlen(who->token_checksum));
+	else
+		dbparam_int(&p, &viewer);
+	if ((rc = execute(s, stmt, bind, row, what)) != STORE_OK)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	if ((f = dbrow_fetch(row, stmt)) == 1) {
+		out->subject_visible = !dbrow_null(row, LC_SUBJECT) && dbrow_int(row, LC_SUBJECT_DELETED) == 0;
+		out->viewer_valid = !dbrow_null(row, LC_VIEWER) && dbrow_int(row, LC_VIEWER_DELETED) == 0;
+		out->viewer_id = dbrow_int(row, LC_VIEWER);
+		if (stmt_by_id == STMT_RELATION_BY_ID) {
+			out->viewer_follows = dbrow_int(row, LC_OWN) != 0;
+			out->follows_viewer = dbrow_int(row, LC_OWN + 1) != 0;
+		} else {
+			struct user_counters *c = &out->counters;
+
+			c->followings = dbrow_int(row, LC_OWN);
+			c->followers = dbrow_int(row, LC_OWN + 1);
+			c->categories = dbrow_int(row, LC_OWN + 2);
+			c->posts = dbrow_int(row, LC_OWN + 3);
+			c->discussions = dbrow_int(row, LC_OWN + 4);
+			c->polls = dbrow_int(row, LC_OWN + 5);
+		}
+	}
+	if (f < 0)
+		return fail(s, stmt, what);
+	return finish(s, stmt, row, what);
+}
+
+_Static_assert(STMT_RELATION_BY_TOKEN == STMT_RELATION_BY_ID + 1
+    && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "lookup(): by token follows by id");
 
 static enum store_rc
 store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
@@ -626,6 +724,22 @@ store_load_context(struct store *s, int64_t subject_id, const struct store_viewe
     bool with_common, struct store_context *out)
 {
 	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, viewer, with_common, out));
+}
+
+enum store_rc
+store_load_relation(struct store *s, int64_t subject_id, const struct store_viewer *viewer,
+    struct store_lookup *out)
+{
+	TIMED("relation", &s->relation_row,
+	    lookup(s, STMT_RELATION_BY_ID, &s->relation_row, subject_id, viewer, "relation", out));
+}
+
+enum store_rc
+store_load_counters(struct store *s, int64_t subject_id, const struct store_viewer *viewer,
+    struct store_lookup *out)
+{
+	TIMED("counters", &s->counters_row,
+	    lookup(s, STMT_COUNTERS_BY_ID, &s->counters_row, subject_id, viewer, "counters", out));
 }
 
 enum store_rc

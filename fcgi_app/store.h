@@ -22,6 +22,11 @@
  *              shares (the intersection, O(min N) as in the context); the
  *              planner (plan.c) sums them until each slice's offset, so a
  *              page starts at the right day and skips only within it;
+ *   relation   primary-key lookups of the subject and the viewer (as in
+ *              the context) and two probes of the follow pair's unique
+ *              key, one each way;
+ *   counters   the subject's row and followings and followers counters
+ *              (as in the context), the viewer;
  *   maintain   CALL followings_maintain(): a bounded batch of upkeep,
  *              between requests.
  *
@@ -78,6 +83,21 @@ struct store_viewer {
  */
 enum store_rc store_load_context(struct store *s, int64_t subject_id,
     const struct store_viewer *viewer, bool with_common, struct store_context *out);
+
+/* A single lookup about the subject (relation or counters) and the viewer. */
+struct store_lookup {
+	bool subject_visible;		/* exists and not soft-deleted */
+	bool viewer_valid;		/* the viewer is an existing, live user */
+	int64_t viewer_id;
+	bool viewer_follows;		/* relation: the viewer follows the subject */
+	bool follows_viewer;		/* relation: the subject follows the viewer */
+	struct user_counters counters;	/* counters: the subject's */
+};
+
+enum store_rc store_load_relation(struct store *s, int64_t subject_id,
+    const struct store_viewer *viewer, struct store_lookup *out);
+enum store_rc store_load_counters(struct store *s, int64_t subject_id,
+    const struct store_viewer *viewer, struct store_lookup *out);
 
 enum page_query {
 	PAGE_PLAIN,		/* the subject's list, one segment */

@@ -696,3 +696,89 @@ Test(render_page, bytes_equal_jansson_dump)
 	json_decref(j);
 	buf_free(&b);
 }
+
+/* GET .../counters/ (follow-graph-api.md §3): the bytes, in the contract's order. */
+static char *
+counters_text(const struct user_counters *c, const struct prefs *p)
+{
+	struct buf b = {0};
+	char *s;
+
+	render_counters(&b, c, p);
+	s = strndup(b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+Test(render_counters, every_key_in_order_as_numbers)
+{
+	struct user_counters c = {11, 22, 3, 44, 5, 0};
+	struct prefs p;
+	char *s;
+
+	prefs_defaults(&p);
+	s = counters_text(&c, &p);
+	cr_expect_str_eq(s,
+	    "{\"followings\":11,\"followers\":22,\"categories\":3,\"posts\":44,\"discussions\":5,\"polls\":0}");
+	free(s);
+}
+
+Test(render_counters, preferences_leave_keys_out)
+{
+	static const struct {
+		bool follow, posts, polls;
+		const char *expected;
+	} cases[] = {
+		{false, true, true, "{\"categories\":3,\"posts\":4,\"discussions\":5,\"polls\":6}"},
+		{true, false, true, "{\"followings\":1,\"followers\":2,\"categories\":3,\"polls\":6}"},
+		{true, true, false,
+		 "{\"followings\":1,\"followers\":2,\"categories\":3,\"posts\":4,\"discussions\":5}"},
+		{false, false, false, "{\"categories\":3}"},
+	};
+	struct user_counters c = {1, 2, 3, 4, 5, 6};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct prefs p;
+		char *s;
+
+		prefs_defaults(&p);
+		p.follow_enabled = cases[i].follow;
+		p.post_type_enabled = cases[i].posts;
+		p.polls_enabled = cases[i].polls;
+		p.content_availability = false;	/* not a gate of any key */
+		s = counters_text(&c, &p);
+		cr_expect_str_eq(s, cases[i].expected, "case %zu", i);
+		free(s);
+	}
+}
+
+Test(render_counters, large_and_negative_values_are_plain_integers)
+{
+	struct user_counters c = {INT64_MAX, -1, 0, 0, 0, 0};
+	struct prefs p;
+	char *s;
+	json_t *j;
+
+	prefs_defaults(&p);
+	s = counters_text(&c, &p);
+	j = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
+	cr_assert_not_null(j, "%s", s);
+	cr_expect_eq(json_integer_value(json_object_get(j, "followings")), INT64_MAX);
+	cr_expect_eq(json_integer_value(json_object_get(j, "followers")), -1);
+	json_decref(j);
+	free(s);
+}
+
+Test(render_flag, true_and_false)
+{
+	struct buf b = {0};
+
+	render_flag(&b, "is_followed", true);
+	cr_expect_eq(b.len, strlen("{\"is_followed\":true}"));
+	cr_expect(memcmp(b.data, "{\"is_followed\":true}", b.len) == 0);
+	buf_reset(&b);
+	render_flag(&b, "is_follower", false);
+	cr_expect_eq(b.len, strlen("{\"is_follower\":false}"));
+	cr_expect(memcmp(b.data, "{\"is_follower\":false}", b.len) == 0);
+	buf_free(&b);
+}

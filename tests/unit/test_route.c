@@ -1,5 +1,6 @@
 /*
- * route.h: "/api/v2/user/{id}/followings/" with {id} = ASCII digits, value
+ * route.h and the endpoint table (endpoints.c): "/api/v2/user/{id}/followings/"
+ * and the other endpoints of follow-graph-api.md, {id} = ASCII digits, value
  * 1..2^63-1; the same path without the final slash is a 301; anything else
  * (letters, sign, overflow, extra segments, "%31", "//", dot segments) is
  * 404 (contract sections 1 and 7).
@@ -11,19 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
+#include "counters.h"
+#include "endpoint.h"
+#include "followings.h"
+#include "relation.h"
 
 /*
  * Copies path into a buffer of exactly its length (no NUL) so that ASan
  * catches any read past len.
  */
 static void
-match_exact(const char *path, size_t len, struct route *out)
+match_exact(const char *path, size_t len, struct endpoint_route *out)
 {
 	char *copy = malloc(len ? len : 1);
 
 	memcpy(copy, path, len);
-	route_match(copy, len, out);
+	endpoint_route(copy, len, out);
 	free(copy);
 }
 
@@ -59,13 +63,13 @@ Test(route, match_with_id)
 {
 	for (size_t i = 0; i < sizeof(matches) / sizeof(matches[0]); i++) {
 		const struct match_case *c = &matches[i];
-		struct route r;
+		struct endpoint_route r;
 
 		match_exact(c->path, strlen(c->path), &r);
 		cr_expect_eq(r.result, ROUTE_MATCH, "%s: %s, expected MATCH", c->path,
 		    result_name(r.result));
-		cr_expect_eq(r.endpoint, ENDPOINT_USER_FOLLOWINGS, "%s: endpoint %d", c->path,
-		    (int)r.endpoint);
+		cr_expect(r.endpoint != NULL && r.endpoint->get == followings_get, "%s: endpoint %s",
+		    c->path, r.endpoint ? r.endpoint->pattern : "none");
 		cr_expect_eq(r.id, c->id, "%s: id %" PRId64 ", expected %" PRId64, c->path, r.id, c->id);
 	}
 }
@@ -79,7 +83,7 @@ Test(route, without_final_slash_adds_it)
 	};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		struct route r;
+		struct endpoint_route r;
 
 		match_exact(paths[i], strlen(paths[i]), &r);
 		cr_expect_eq(r.result, ROUTE_ADD_SLASH, "%s: %s, expected ADD_SLASH", paths[i],
@@ -161,7 +165,7 @@ static const char *const not_found[] = {
 Test(route, not_found)
 {
 	for (size_t i = 0; i < sizeof(not_found) / sizeof(not_found[0]); i++) {
-		struct route r;
+		struct endpoint_route r;
 
 		match_exact(not_found[i], strlen(not_found[i]), &r);
 		cr_expect_eq(r.result, ROUTE_NOT_FOUND, "\"%s\": %s, expected NOT_FOUND", not_found[i],
@@ -172,7 +176,7 @@ Test(route, not_found)
 Test(route, embedded_nul_is_not_served)
 {
 	static const char path[] = "/api/v2/user/1\0/followings/";
-	struct route r;
+	struct endpoint_route r;
 
 	match_exact(path, sizeof(path) - 1, &r);
 	cr_expect_eq(r.result, ROUTE_NOT_FOUND, "%s", result_name(r.result));
@@ -181,7 +185,7 @@ Test(route, embedded_nul_is_not_served)
 Test(route, length_is_given_explicitly)
 {
 	const char *s = "/api/v2/user/12/followings/?x";
-	struct route r;
+	struct endpoint_route r;
 
 	/* The query after the path is not part of it. */
 	match_exact(s, strlen("/api/v2/user/12/followings/"), &r);
@@ -207,7 +211,7 @@ Test(route, length_is_given_explicitly)
 
 Test(route, result_is_reset_between_calls)
 {
-	struct route r;
+	struct endpoint_route r;
 	const char *bad = "/nope";
 	const char *good = "/api/v2/user/5/followings/";
 
@@ -215,5 +219,57 @@ Test(route, result_is_reset_between_calls)
 	cr_assert_eq(r.result, ROUTE_MATCH);
 	match_exact(bad, strlen(bad), &r);
 	cr_expect_eq(r.result, ROUTE_NOT_FOUND);
-	cr_expect_eq(r.endpoint, ENDPOINT_NONE);
+	cr_expect_null(r.endpoint);
+}
+
+/* Each endpoint of follow-graph-api.md by its path, with and without the final slash. */
+Test(route, every_endpoint_by_its_path)
+{
+	static const struct {
+		const char *path;
+		endpoint_get_fn get;
+	} cases[] = {
+		{"/api/v2/user/3/followings/", followings_get},
+		{"/api/v2/user/3/is_followed/", relation_is_followed_get},
+		{"/api/v2/user/3/is_follower/", relation_is_follower_get},
+		{"/api/v2/user/3/counters/", counters_get},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].path);
+		struct endpoint_route r;
+
+		match_exact(cases[i].path, len, &r);
+		cr_expect_eq(r.result, ROUTE_MATCH, "%s: %s", cases[i].path, result_name(r.result));
+		cr_expect(r.endpoint != NULL && r.endpoint->get == cases[i].get, "%s", cases[i].path);
+		cr_expect_eq(r.id, 3, "%s: id %" PRId64, cases[i].path, r.id);
+		match_exact(cases[i].path, len - 1, &r);
+		cr_expect_eq(r.result, ROUTE_ADD_SLASH, "%s without '/': %s", cases[i].path,
+		    result_name(r.result));
+		cr_expect(r.endpoint != NULL && r.endpoint->get == cases[i].get, "%s", cases[i].path);
+	}
+}
+
+/* Near misses of the new paths are 404, as for followings. */
+Test(route, near_misses_of_every_endpoint)
+{
+	static const char *const paths[] = {
+		"/api/v2/user/3/is_followed/x",
+		"/api/v2/user/3/isfollowed/",
+		"/api/v2/user/3/is_follow/",
+		"/api/v2/user/3/is_followers/",
+		"/api/v2/user/3/Counters/",
+		"/api/v2/user/3/counters//",
+		"/api/v2/user/0/counters/",
+		"/api/v2/user/%33/is_follower/",
+		"/api/v2/user/3/counter/",
+		"/api/v2/user/3/followers/",	/* not served yet */
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct endpoint_route r;
+
+		match_exact(paths[i], strlen(paths[i]), &r);
+		cr_expect_eq(r.result, ROUTE_NOT_FOUND, "%s: %s", paths[i], result_name(r.result));
+	}
 }
