@@ -4,7 +4,8 @@ The same checks run against nginx + the program's own pool (--listen),
 lighttpd (bin-path, max-procs 2), Apache + mod_fcgid and spawn-fcgi + nginx:
 statuses 200/301/400/401/404/405, HEAD, one full paging walk compared with
 the order computed from the contract tables, and credentials (401 for a bad
-token, 200 as the viewer with a JWT and with an opaque token).
+token, 200 as the viewer with a JWT and with an opaque token); then
+is_followed, is_follower and counters against the contract tables.
 
 Environment (set by run.sh):
     DEPLOY_FRONT           name of the front end (for messages)
@@ -135,3 +136,39 @@ def test_full_paging_walk():
         body = assert_page(s.get_url(body["previous"], headers=headers))
         back.insert(0, ids(body))
     assert back == [ids(p) for p in pages[:-1]]
+
+
+# The rest of the follow graph (follow-graph-api.md §2, §3) behind the same front end.
+
+def _flag(path, key, headers=()):
+    body = s.assert_json(http(path, headers=headers))
+    assert list(body) == [key] and isinstance(body[key], bool), body
+    return body[key]
+
+
+@pytest.mark.parametrize("kind", ["jwt", "opaque"])
+def test_is_followed_and_is_follower(kind):
+    creds = (s.bearer(s.jwt_for(s.VIEWER)) if kind == "jwt" else s.bearer(s.OPAQUE_VALID))
+    follows = s.follows_of(s.VIEWER)
+    assert follows, "the fixture viewer follows someone"
+    for uid in (s.WALKER, s.PAGER, s.OBJ_OWNER, sorted(follows)[0]):
+        assert _flag(f"/api/v2/user/{uid}/is_followed/", "is_followed", creds) is (uid in follows)
+        assert _flag(f"/api/v2/user/{uid}/is_follower/", "is_follower", creds) is (
+            s.VIEWER in s.follows_of(uid))
+    assert_error(http(f"/api/v2/user/{s.WALKER}/is_followed/"), 401, "not_authenticated")
+    assert_error(http(f"/api/v2/user/{s.MISSING_USER}/is_follower/", headers=creds), 404, "not_found")
+    resp = http(f"/api/v2/user/{s.WALKER}/is_followed", headers=creds)
+    assert resp.status == 301 and resp.header("Location") == (
+        f"{ORIGIN}/api/v2/user/{s.WALKER}/is_followed/"), resp
+    resp = http(f"/api/v2/user/{s.WALKER}/is_follower/", method="HEAD", headers=creds)
+    assert resp.status == 200 and resp.body == b"", resp
+
+
+def test_counters():
+    path = f"/api/v2/user/{s.WALKER}/counters/"
+    body = s.assert_json(http(path))
+    assert list(body) == ["followings", "followers", "categories", "posts", "discussions", "polls"]
+    assert (body["followings"], body["followers"]) == s.expected_counters(s.WALKER), body
+    assert_error(http(path, headers=s.bearer("no-such-token")), 401, "authentication_failed")
+    assert_error(http(f"/api/v2/user/{s.MISSING_USER}/counters/"), 404, "not_found")
+    assert_error(http(path, method="POST", data=""), 405, "method_not_allowed")

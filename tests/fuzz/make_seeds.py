@@ -96,7 +96,10 @@ for i, (uri, method, extra) in enumerate([
         ("/api/v2/user/10/followings/", "POST", []),
         ("/api/v2/user/10/followings/", "HEAD", [("HTTP_AUTHORIZATION", "Bearer x.y.z")]),
         ("/api/v2/user/10/followings/?limit=abc&offset=-1&mutual=7", "GET", []),
-        ("/nope", "GET", [("HTTPS", "on")])]):
+        ("/nope", "GET", [("HTTPS", "on")]),
+        ("/api/v2/user/10/is_followed/", "GET", [("HTTP_AUTHORIZATION", "Bearer tok")]),
+        ("/api/v2/user/10/is_follower?x=1", "HEAD", []),
+        ("/api/v2/user/10/counters/?limit=1", "GET", [("HTTP_AUTHORIZATION", "Token x.y.z")])]):
     add("fuzz_app", f"a{i}", bytes([i]) + fcgi.pairs(fcgi.get_params(uri, method, extra)))
 
 for harness, files in seeds.items():
