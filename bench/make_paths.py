@@ -23,6 +23,9 @@ writes, deterministically (same data + seed => same bytes):
   w9_deep_heavy.paths   as w6, no filter and mutual=0 in turn, through the users
                         following 3,000..8,000 (JWTs signed with --jwt-secret)
   w10_page1_heavy.paths page 1 through the same viewers and limits
+  w11_is_followed.paths is_followed of w1's users through w1's viewers
+  w12_is_follower.paths is_follower of the same
+  w13_counters.paths    counters of the same users, anonymous
   pairs.tsv             user, its followings count, viewer, viewer token,
                         followings they share (= mutual=1 count)
   reference_page1.json  a stand-in for the service's anonymous page 1 of the
@@ -223,6 +226,13 @@ def main():
         f.writelines(f"{page(x_user, f'limit={l}{m}&offset={o}')}\t{tok}\n" for tok, l, o, m in heavy_lines)
     with out("w10_page1_heavy.paths") as f:
         f.writelines(f"{page(x_user, f'limit={l}')}\t{tok}\n" for tok, l, _, _ in heavy_lines)
+    # The single lookups (follow-graph-api.md §2, §3) of the same users and viewers.
+    with out("w11_is_followed.paths") as f:
+        f.writelines(f"/api/v2/user/{u}/is_followed/\t{tok}\n" for u, _, _, tok, _ in pairs)
+    with out("w12_is_follower.paths") as f:
+        f.writelines(f"/api/v2/user/{u}/is_follower/\t{tok}\n" for u, _, _, tok, _ in pairs)
+    with out("w13_counters.paths") as f:
+        f.writelines(f"/api/v2/user/{u}/counters/\n" for u, *_ in pairs)
     with out("pairs.tsv") as f:
         f.write("#user\tfollowings\tviewer\tviewer_token\tshared\n")
         f.writelines("\t".join(map(str, p)) + "\n" for p in pairs)

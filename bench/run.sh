@@ -11,9 +11,11 @@
 #   BENCH_WARMUP=2               seconds of unmeasured wrk before each run (0: none)
 #   BENCH_WRK_TIMEOUT=5s         wrk --timeout (a slower answer is an error)
 #   BENCH_TARGETS="static trivial service"
-#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10"   for the service
+#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13"   for the service
 #   BENCH_FLOOR_WORKLOADS="w5a w1"          for static and trivial (their body
 #                                but not their request depends on the workload)
+#   BENCH_BODY_WORKLOAD=w5a      static and trivial serve the service's answer to
+#                                this workload's first request (w11: 20 bytes)
 #   BENCH_NGINX_WORKERS=1        nginx worker_processes
 #   BENCH_RESPONDER_WORKERS      trivial responder processes (default: nginx workers x BENCH_CONNS + 4)
 #   BENCH_SERVICE_WORKERS        the service's `workers` (same default)
@@ -41,7 +43,8 @@ WARMUP=${BENCH_WARMUP:-2}
 WARMUP=${WARMUP%s}
 WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-5s}
 TARGETS=${BENCH_TARGETS:-static trivial service}
-WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10}
+WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13}
+BODY_WORKLOAD=${BENCH_BODY_WORKLOAD:-w5a}
 FLOOR_WORKLOADS=${BENCH_FLOOR_WORKLOADS:-w5a w1}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
 # nginx keeps up to BENCH_CONNS idle connections per worker to each upstream;
@@ -60,15 +63,18 @@ HZ=$(getconf CLK_TCK)
 
 declare -A WL_FILE=([w1]=w1_page1_auth [w2]=w2_mutual [w3]=w3_offset [w4]=w4_page1_anon
 	[w5a]=w5a_big [w5b]=w5b_small [w6]=w6_deep_viewers [w7]=w7_deep_rest [w8]=w8_big_viewers
-	[w9]=w9_deep_heavy [w10]=w10_page1_heavy)
+	[w9]=w9_deep_heavy [w10]=w10_page1_heavy [w11]=w11_is_followed [w12]=w12_is_follower
+	[w13]=w13_counters)
 declare -A WL_DESC=([w1]="page 1, 1000 typical users, viewer token" [w2]="mutual=1, same users and viewers"
 	[w3]="offset=100000 of the 200k user" [w4]="page 1, same users, anonymous"
 	[w5a]="page 1 of the 200k user" [w5b]="page 1 of a 10-follow user"
 	[w6]="offset>=100000 of the 200k user, 300 viewers, limit 1/20/100"
 	[w7]="w6 with mutual=0" [w8]="page 1 of the 200k user, w6's viewers and limits"
 	[w9]="offset>=100000 of the 200k user through viewers following 3000-8000 (JWT)"
-	[w10]="page 1 of the 200k user, w9's viewers and limits")
-for w in $WORKLOADS $FLOOR_WORKLOADS; do [ -n "${WL_FILE[$w]:-}" ] || die "unknown workload $w"; done
+	[w10]="page 1 of the 200k user, w9's viewers and limits"
+	[w11]="is_followed of w1's users through w1's viewers" [w12]="is_follower, the same"
+	[w13]="counters of w1's users, anonymous")
+for w in $WORKLOADS $FLOOR_WORKLOADS $BODY_WORKLOAD; do [ -n "${WL_FILE[$w]:-}" ] || die "unknown workload $w"; done
 for t in $TARGETS; do case $t in static | trivial | service) ;; *) die "unknown target $t" ;; esac; done
 command -v wrk >/dev/null || die "wrk is not installed"
 command -v nginx >/dev/null || die "nginx is not installed"
@@ -208,13 +214,17 @@ NGINX_PID=$!
 wait_for 10 curl -s -m 1 -o /dev/null "http://127.0.0.1:$PORT_STATIC/" || { cat "$RUN/nginx.stderr" "$RUN/error.log" >&2; die "nginx did not start"; }
 
 # ---------------------------------------------------------------- body
-# The static file and the trivial responder serve the service's page 1 of the
-# 200,000 user (w5a) when the service exists, else the reference page built
-# from the data by make_paths.py.
+# The static file and the trivial responder serve the service's answer to the
+# first request of BODY_WORKLOAD (default w5a: page 1 of the 200,000 user) when
+# the service exists, else the reference page built from the data by
+# make_paths.py.
 if [ $HAVE_SERVICE = 1 ]; then
-	code=$(curl -s -m 30 -o "$RUN/static/page1.json" -w '%{http_code}' "http://127.0.0.1:$PORT_SERVICE$(head -n1 "$PATHS_DIR/w5a_big.paths")")
-	[ "$code" = 200 ] || die "the service answered $code to $(head -n1 "$PATHS_DIR/w5a_big.paths")"
-	BODY_SRC="service page 1 of user $X"
+	IFS=$'\t' read -r body_path body_token <"$PATHS_DIR/${WL_FILE[$BODY_WORKLOAD]}.paths"
+	hdr=()
+	[ -n "${body_token:-}" ] && hdr=(-H "Authorization: Bearer $body_token")
+	code=$(curl -s -m 30 -o "$RUN/static/page1.json" -w '%{http_code}' "${hdr[@]}" "http://127.0.0.1:$PORT_SERVICE$body_path")
+	[ "$code" = 200 ] || die "the service answered $code to $body_path"
+	BODY_SRC="the service's answer to $body_path ($BODY_WORKLOAD)"
 else
 	cp "$PATHS_DIR/reference_page1.json" "$RUN/static/page1.json"
 	BODY_SRC="reference page 1 of user $X (make_paths.py; the service is not there)"

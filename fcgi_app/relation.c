@@ -5,7 +5,7 @@
 /* Which way the edge is asked about, and the answer's key. */
 struct relation_request {
 	int64_t subject;
-	bool viewer_follows;	/* is_followed: viewer -> subject; else subject -> viewer */
+	enum store_edge edge;
 	const char *key;
 };
 
@@ -31,7 +31,7 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 	}
 	if ((rc = endpoint_prefs(env, &prefs)) != STORE_OK)
 		return rc;
-	if ((rc = store_load_relation(env->store, rr->subject, &who, &found)) != STORE_OK)
+	if ((rc = store_load_relation(env->store, rr->subject, &who, rr->edge, &found)) != STORE_OK)
 		return rc;
 	if (!found.viewer_valid) {
 		endpoint_authentication_failed(resp);
@@ -46,8 +46,7 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 		return STORE_OK;
 	}
 	/* Nobody follows themselves (the schema's check): false for {id} = the viewer. */
-	answer = found.viewer_id != rr->subject
-	    && (rr->viewer_follows ? found.viewer_follows : found.follows_viewer);
+	answer = found.viewer_id != rr->subject && found.edge;
 	buf_reset(&env->body);
 	render_flag(&env->body, rr->key, answer);
 	resp_json_text(resp, 200, env->body.data, env->body.len);
@@ -58,7 +57,7 @@ void
 relation_is_followed_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
     struct response *resp)
 {
-	struct relation_request rr = {subject_id, true, "is_followed"};
+	struct relation_request rr = {subject_id, EDGE_VIEWER_FOLLOWS, "is_followed"};
 
 	endpoint_serve(env, req, serve, &rr, resp);
 }
@@ -67,7 +66,7 @@ void
 relation_is_follower_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
     struct response *resp)
 {
-	struct relation_request rr = {subject_id, false, "is_follower"};
+	struct relation_request rr = {subject_id, EDGE_FOLLOWS_VIEWER, "is_follower"};
 
 	endpoint_serve(env, req, serve, &rr, resp);
 }

@@ -19,8 +19,10 @@ enum stmt_id {
 	STMT_PAGE_PLAIN,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
-	STMT_RELATION_BY_ID,
-	STMT_RELATION_BY_TOKEN,
+	STMT_IS_FOLLOWED_BY_ID,
+	STMT_IS_FOLLOWED_BY_TOKEN,
+	STMT_IS_FOLLOWER_BY_ID,
+	STMT_IS_FOLLOWER_BY_TOKEN,
 	STMT_COUNTERS_BY_ID,
 	STMT_COUNTERS_BY_TOKEN,
 	STMT_MAINTAIN,
@@ -200,14 +202,24 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 	" FROM (SELECT 1 AS one) AS d LEFT JOIN users x ON x.id = ?" viewer_join
 
 /*
- * The subject, the viewer, and whether each follows the other: two probes
- * of uq_follows_pair (follow-graph-api.md §2).
+ * The viewer v (by id or through its token), the subject x and one follow
+ * edge e between them, in the direction asked: three lookups by primary or
+ * unique key, which the optimizer reads as constants.  Driven from the
+ * viewer, who must exist (an answer without one is a 401 whatever the
+ * subject): no row means no such viewer.  Joins rather than EXISTS
+ * subqueries, and one direction per statement, because planning is most of
+ * a lookup's cost (bench/RESULTS.md, 2026-12-03).
  */
-#define RELATION_SQL(viewer_join) \
-	"SELECT x.id, x.deleted, v.id, v.deleted," \
-	"       EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id AND f.followed_id = x.id)," \
-	"       EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = x.id AND f.followed_id = v.id)" \
-	LOOKUP_FROM(viewer_join)
+#define VIEWER_FOLLOWS " e.follower_id = v.id AND e.followed_id = x.id"
+#define FOLLOWS_VIEWER " e.follower_id = x.id AND e.followed_id = v.id"
+#define RELATION_COLUMNS "SELECT x.id, x.deleted, v.id, v.deleted, e.id IS NOT NULL"
+#define RELATION_BY_ID_SQL(edge) \
+	RELATION_COLUMNS " FROM users v LEFT JOIN users x ON x.id = ?" \
+	" LEFT JOIN follows e ON" edge " WHERE v.id = ?"
+#define RELATION_BY_TOKEN_SQL(edge) \
+	RELATION_COLUMNS " FROM access_tokens k JOIN users v ON v.id = k.user_id" \
+	" LEFT JOIN users x ON x.id = ? LEFT JOIN follows e ON" edge \
+	" WHERE k.token_checksum = ? AND k.expires > UTC_TIMESTAMP(6)"
 
 /* The subject's counters, exact as in the User object (follow-graph-api.md §3), and the viewer. */
 #define COUNTERS_SQL(viewer_join) \
@@ -224,8 +236,10 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_VIEWER)),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_SUBJECT)),
-	[STMT_RELATION_BY_ID] = RELATION_SQL(VIEWER_BY_ID),
-	[STMT_RELATION_BY_TOKEN] = RELATION_SQL(VIEWER_BY_TOKEN),
+	[STMT_IS_FOLLOWED_BY_ID] = RELATION_BY_ID_SQL(VIEWER_FOLLOWS),
+	[STMT_IS_FOLLOWED_BY_TOKEN] = RELATION_BY_TOKEN_SQL(VIEWER_FOLLOWS),
+	[STMT_IS_FOLLOWER_BY_ID] = RELATION_BY_ID_SQL(FOLLOWS_VIEWER),
+	[STMT_IS_FOLLOWER_BY_TOKEN] = RELATION_BY_TOKEN_SQL(FOLLOWS_VIEWER),
 	[STMT_COUNTERS_BY_ID] = COUNTERS_SQL(VIEWER_BY_ID),
 	[STMT_COUNTERS_BY_TOKEN] = COUNTERS_SQL(VIEWER_BY_TOKEN),
 	[STMT_MAINTAIN] = "CALL followings_upkeep(?, ?, @followings_work)",
@@ -271,7 +285,7 @@ static const enum col_type context_cols[] = {
 };
 /* Columns of the lookups: x.id, x.deleted, v.id, v.deleted, then their own. */
 enum lookup_col { LC_SUBJECT, LC_SUBJECT_DELETED, LC_VIEWER, LC_VIEWER_DELETED, LC_OWN };
-#define RELATION_COLS (LC_OWN + 2)
+#define RELATION_COLS (LC_OWN + 1)
 #define COUNTERS_COLS (LC_OWN + 6)
 static const enum col_type lookup_cols[COUNTERS_COLS] = {
 	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
@@ -457,9 +471,8 @@ lookup(struct store *s, enum stmt_id stmt_by_id, struct dbrow *row, int64_t subj
 		out->subject_visible = !dbrow_null(row, LC_SUBJECT) && dbrow_int(row, LC_SUBJECT_DELETED) == 0;
 		out->viewer_valid = !dbrow_null(row, LC_VIEWER) && dbrow_int(row, LC_VIEWER_DELETED) == 0;
 		out->viewer_id = dbrow_int(row, LC_VIEWER);
-		if (stmt_by_id == STMT_RELATION_BY_ID) {
-			out->viewer_follows = dbrow_int(row, LC_OWN) != 0;
-			out->follows_viewer = dbrow_int(row, LC_OWN + 1) != 0;
+		if (row == &s->relation_row) {
+			out->edge = dbrow_int(row, LC_OWN) != 0;
 		} else {
 			struct user_counters *c = &out->counters;
 
@@ -476,7 +489,8 @@ lookup(struct store *s, enum stmt_id stmt_by_id, struct dbrow *row, int64_t subj
 	return finish(s, stmt, row, what);
 }
 
-_Static_assert(STMT_RELATION_BY_TOKEN == STMT_RELATION_BY_ID + 1
+_Static_assert(STMT_IS_FOLLOWED_BY_TOKEN == STMT_IS_FOLLOWED_BY_ID + 1
+    && STMT_IS_FOLLOWER_BY_TOKEN == STMT_IS_FOLLOWER_BY_ID + 1
     && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "lookup(): by token follows by id");
 
 static enum store_rc
@@ -728,10 +742,12 @@ store_load_context(struct store *s, int64_t subject_id, const struct store_viewe
 
 enum store_rc
 store_load_relation(struct store *s, int64_t subject_id, const struct store_viewer *viewer,
-    struct store_lookup *out)
+    enum store_edge edge, struct store_lookup *out)
 {
+	enum stmt_id by_id = edge == EDGE_VIEWER_FOLLOWS ? STMT_IS_FOLLOWED_BY_ID : STMT_IS_FOLLOWER_BY_ID;
+
 	TIMED("relation", &s->relation_row,
-	    lookup(s, STMT_RELATION_BY_ID, &s->relation_row, subject_id, viewer, "relation", out));
+	    lookup(s, by_id, &s->relation_row, subject_id, viewer, "relation", out));
 }
 
 enum store_rc

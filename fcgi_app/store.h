@@ -22,9 +22,8 @@
  *              shares (the intersection, O(min N) as in the context); the
  *              planner (plan.c) sums them until each slice's offset, so a
  *              page starts at the right day and skips only within it;
- *   relation   primary-key lookups of the subject and the viewer (as in
- *              the context) and two probes of the follow pair's unique
- *              key, one each way;
+ *   relation   primary-key lookups of the viewer (by id or token) and
+ *              the subject, and one probe of the follow pair's unique key;
  *   counters   the subject's row and followings and followers counters
  *              (as in the context), the viewer;
  *   maintain   CALL followings_maintain(): a bounded batch of upkeep,
@@ -89,13 +88,22 @@ struct store_lookup {
 	bool subject_visible;		/* exists and not soft-deleted */
 	bool viewer_valid;		/* the viewer is an existing, live user */
 	int64_t viewer_id;
-	bool viewer_follows;		/* relation: the viewer follows the subject */
-	bool follows_viewer;		/* relation: the subject follows the viewer */
+	bool edge;			/* relation: the edge asked about exists */
 	struct user_counters counters;	/* counters: the subject's */
 };
 
+/* Which follow edge between the viewer and the subject a relation asks about. */
+enum store_edge {
+	EDGE_VIEWER_FOLLOWS,	/* viewer -> subject (is_followed) */
+	EDGE_FOLLOWS_VIEWER,	/* subject -> viewer (is_follower) */
+};
+
+/*
+ * A viewer who does not exist reads viewer_valid false and nothing else
+ * (the lookup is driven from the viewer).
+ */
 enum store_rc store_load_relation(struct store *s, int64_t subject_id,
-    const struct store_viewer *viewer, struct store_lookup *out);
+    const struct store_viewer *viewer, enum store_edge edge, struct store_lookup *out);
 enum store_rc store_load_counters(struct store *s, int64_t subject_id,
     const struct store_viewer *viewer, struct store_lookup *out);
 
