@@ -1,8 +1,8 @@
 /*
  * JSON of the endpoints' objects: a User with every key in the contract's
- * order, its Tags, the page around them, a user's counters and a flag, written straight into a
- * buffer (jsonw.h) from static key tables.  Key order and preference gates
- * come from those tables.
+ * order, its Tags, the page around them, a user's counters and a flag,
+ * written straight into a buffer (jsonw.h) from static key tables.  Key
+ * order and preference gates come from those tables.
  */
 #ifndef FOLLOWINGS_RENDER_H
 #define FOLLOWINGS_RENDER_H

@@ -442,8 +442,9 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct sto
 }
 
 /*
- * One row of a lookup statement: the subject by id, the viewer by id or
- * token (the statement for it is stmt_by_id + 1).
+ * One row of a lookup statement (relation or counters): parameters the
+ * subject's id, then the viewer's id or its token's checksum (the token's
+ * statement is stmt_by_id + 1).
  */
 static enum store_rc
 lookup(struct store *s, enum stmt_id stmt_by_id, struct dbrow *row, int64_t subject_id,
