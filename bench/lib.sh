@@ -27,7 +27,8 @@ die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 dataset_key() {
 	{
 		printf 'seed=%s users=%s db=%s\n' "$BENCH_SEED" "$BENCH_USERS" "$BENCH_DB"
-		cat "$BENCH_SRC/gen.c" "$REPO_ROOT/db/contract.sql" "$REPO_ROOT"/db/install/*.sql "$BENCH_SRC/load.sh"
+		cat "$BENCH_SRC/gen.c" "$REPO_ROOT/db/contract.sql" "$REPO_ROOT"/db/install/*.sql \
+		    "$REPO_ROOT/db/followings-db" "$BENCH_SRC/load.sh"
 	} | sha256sum | cut -c1-16
 }
 paths_key() {

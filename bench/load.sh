@@ -5,7 +5,7 @@
 #   bench/load.sh --force   rebuild it
 #
 # The data set lives in $BENCH_CACHE/ds-KEY (default /var/tmp/followings-bench),
-# KEY = hash of gen.c, db/contract.sql, db/install/*.sql, this script, seed and
+# KEY = hash of gen.c, db/contract.sql, db/install/*.sql, db/followings-db, this script, seed and
 # user count, so a change of any of them builds a new one (older ds-*
 # directories are removed).  Leaves the server stopped.  Prints the data set
 # directory on stdout.

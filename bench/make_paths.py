@@ -26,6 +26,11 @@ writes, deterministically (same data + seed => same bytes):
   w11_is_followed.paths is_followed of w1's users through w1's viewers
   w12_is_follower.paths is_follower of the same
   w13_counters.paths    counters of the same users, anonymous
+  w14_followers_page1.paths  page 1 of the followers of the 5 most-followed
+                        users (anonymous)
+  w15_followers_viewers.paths  the same through w6's viewers and limits
+  w16_followers_deep.paths  offsets past the middle of those lists through
+                        the same viewers, no filter and mutual=0 in turn
   pairs.tsv             user, its followings count, viewer, viewer token,
                         followings they share (= mutual=1 count)
   reference_page1.json  a stand-in for the service's anonymous page 1 of the
@@ -233,6 +238,17 @@ def main():
         f.writelines(f"/api/v2/user/{u}/is_follower/\t{tok}\n" for u, _, _, tok, _ in pairs)
     with out("w13_counters.paths") as f:
         f.writelines(f"/api/v2/user/{u}/counters/\n" for u, *_ in pairs)
+    # The followers of the most-followed users (follow-graph-api.md §1).
+    stars = sorted((u for u in range(1, n) if not deleted[u]), key=lambda u: (-vis_in[u], u))[:5]
+    fpage = lambda uid, q: f"/api/v2/user/{uid}/followers/?{q}"
+    with out("w14_followers_page1.paths") as f:
+        f.writelines(f"{fpage(u, 'limit=20')}\n" for u in stars)
+    star_lines = [(stars[i % len(stars)], tok, l) for i, (_, tok, l, _) in enumerate(deep)]
+    with out("w15_followers_viewers.paths") as f:
+        f.writelines(f"{fpage(u, f'limit={l}')}\t{tok}\n" for u, tok, l in star_lines)
+    with out("w16_followers_deep.paths") as f:
+        f.writelines(f"{fpage(u, f'limit={l}&offset={vis_in[u] // 2 + (i * 337) % (vis_in[u] // 2 - 1000)}' + ('&mutual=0' if i % 2 else ''))}\t{tok}\n"
+                     for i, (u, tok, l) in enumerate(star_lines))
     with out("pairs.tsv") as f:
         f.write("#user\tfollowings\tviewer\tviewer_token\tshared\n")
         f.writelines("\t".join(map(str, p)) + "\n" for p in pairs)
@@ -292,6 +308,7 @@ def main():
         f.write(f"heavy_viewers={len(heavy)} (following {min(vis_out[u] for u in heavy)}.."
                 f"{max(vis_out[u] for u in heavy)}, JWT)\n")
         f.write(f"reference_page1_bytes={len(body)}\n")
+        f.write("followers_stars=" + " ".join(f"{u}:{vis_in[u]}" for u in stars) + "\n")
     print(open(os.path.join(a.out_dir, "summary.txt")).read(), end="")
 
 

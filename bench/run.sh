@@ -11,7 +11,7 @@
 #   BENCH_WARMUP=2               seconds of unmeasured wrk before each run (0: none)
 #   BENCH_WRK_TIMEOUT=5s         wrk --timeout (a slower answer is an error)
 #   BENCH_TARGETS="static trivial service"
-#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13"   for the service
+#   BENCH_WORKLOADS="w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16"   for the service
 #   BENCH_FLOOR_WORKLOADS="w5a w1"          for static and trivial (their body
 #                                but not their request depends on the workload)
 #   BENCH_BODY_WORKLOAD=w5a      static and trivial serve the service's answer to
@@ -43,7 +43,7 @@ WARMUP=${BENCH_WARMUP:-2}
 WARMUP=${WARMUP%s}
 WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-5s}
 TARGETS=${BENCH_TARGETS:-static trivial service}
-WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13}
+WORKLOADS=${BENCH_WORKLOADS:-w1 w2 w3 w4 w5a w5b w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16}
 BODY_WORKLOAD=${BENCH_BODY_WORKLOAD:-w5a}
 FLOOR_WORKLOADS=${BENCH_FLOOR_WORKLOADS:-w5a w1}
 NGINX_WORKERS=${BENCH_NGINX_WORKERS:-1}
@@ -64,7 +64,8 @@ HZ=$(getconf CLK_TCK)
 declare -A WL_FILE=([w1]=w1_page1_auth [w2]=w2_mutual [w3]=w3_offset [w4]=w4_page1_anon
 	[w5a]=w5a_big [w5b]=w5b_small [w6]=w6_deep_viewers [w7]=w7_deep_rest [w8]=w8_big_viewers
 	[w9]=w9_deep_heavy [w10]=w10_page1_heavy [w11]=w11_is_followed [w12]=w12_is_follower
-	[w13]=w13_counters)
+	[w13]=w13_counters [w14]=w14_followers_page1 [w15]=w15_followers_viewers
+	[w16]=w16_followers_deep)
 declare -A WL_DESC=([w1]="page 1, 1000 typical users, viewer token" [w2]="mutual=1, same users and viewers"
 	[w3]="offset=100000 of the 200k user" [w4]="page 1, same users, anonymous"
 	[w5a]="page 1 of the 200k user" [w5b]="page 1 of a 10-follow user"
@@ -73,7 +74,9 @@ declare -A WL_DESC=([w1]="page 1, 1000 typical users, viewer token" [w2]="mutual
 	[w9]="offset>=100000 of the 200k user through viewers following 3000-8000 (JWT)"
 	[w10]="page 1 of the 200k user, w9's viewers and limits"
 	[w11]="is_followed of w1's users through w1's viewers" [w12]="is_follower, the same"
-	[w13]="counters of w1's users, anonymous")
+	[w13]="counters of w1's users, anonymous"
+	[w14]="followers page 1 of the 5 most-followed users, anonymous"
+	[w15]="w14 through w6's viewers and limits" [w16]="followers past the middle of w14's lists, w15's viewers")
 for w in $WORKLOADS $FLOOR_WORKLOADS $BODY_WORKLOAD; do [ -n "${WL_FILE[$w]:-}" ] || die "unknown workload $w"; done
 for t in $TARGETS; do case $t in static | trivial | service) ;; *) die "unknown target $t" ;; esac; done
 command -v wrk >/dev/null || die "wrk is not installed"

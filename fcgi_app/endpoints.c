@@ -7,11 +7,12 @@
 
 #include "counters.h"
 #include "endpoint.h"
-#include "followings.h"
+#include "list.h"
 #include "relation.h"
 
 const struct endpoint endpoints[] = {
-	{"/api/v2/user/{id}/followings/", followings_get},
+	{"/api/v2/user/{id}/followings/", list_followings_get},
+	{"/api/v2/user/{id}/followers/", list_followers_get},
 	{"/api/v2/user/{id}/is_followed/", relation_is_followed_get},
 	{"/api/v2/user/{id}/is_follower/", relation_is_follower_get},
 	{"/api/v2/user/{id}/counters/", counters_get},

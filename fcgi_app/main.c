@@ -39,8 +39,8 @@ usage(FILE *out)
 	fprintf(out,
 	    "Usage: followings-fcgi [--config FILE] [--listen ADDR] [--check-config]\n"
 	    "\n"
-	    "FastCGI responder for GET /api/v2/user/{id}/followings/, .../is_followed/,\n"
-	    ".../is_follower/ and .../counters/.\n"
+	    "FastCGI responder for GET /api/v2/user/{id}/followings/, .../followers/,\n"
+	    ".../is_followed/, .../is_follower/ and .../counters/.\n"
 	    "\n"
 	    "  -c, --config FILE    configuration file (default " DEFAULT_CONFIG ")\n"
 	    "  -l, --listen ADDR    open and serve ADDR: unix:/path/to.sock, 127.0.0.1:9000\n"

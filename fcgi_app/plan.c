@@ -5,10 +5,10 @@
 #include "plan.h"
 
 void
-plan_needs(int64_t subject, int64_t viewer, enum mutual_filter mutual, int64_t offset,
-    int64_t deep_offset, struct plan_needs *out)
+plan_needs(enum list_kind list, int64_t subject, int64_t viewer, enum mutual_filter mutual,
+    int64_t offset, int64_t deep_offset, struct plan_needs *out)
 {
-	out->split = viewer != 0 && viewer != subject;
+	out->split = plan_split(list, subject, viewer);
 	out->days = deep_offset > 0 && offset >= deep_offset;
 	/*
 	 * The first page with no filter has the whole list's count, and takes
@@ -19,9 +19,16 @@ plan_needs(int64_t subject, int64_t viewer, enum mutual_filter mutual, int64_t o
 }
 
 bool
-plan_by_viewer(int64_t viewer_followings, int64_t subject_followings)
+plan_split(enum list_kind list, int64_t subject, int64_t viewer)
 {
-	return viewer_followings <= subject_followings;
+	/* A user's own followings are all mutual; its own followers are not (§1 of each contract). */
+	return viewer != 0 && (viewer != subject || list == LIST_FOLLOWERS);
+}
+
+bool
+plan_by_viewer(int64_t viewer_followings, int64_t subject_count)
+{
+	return viewer_followings <= subject_count;
 }
 
 int64_t
@@ -48,6 +55,7 @@ plan_page(const struct plan_input *in, struct page_plan *plan)
 	int64_t offset = in->offset, limit = in->limit, m = in->mutual_size;
 
 	memset(plan, 0, sizeof(*plan));
+	plan->list = in->list;
 	plan->subject = in->subject;
 	plan->viewer = in->viewer;
 	plan->limit = limit;
@@ -79,14 +87,14 @@ plan_page(const struct plan_input *in, struct page_plan *plan)
 		break;
 	}
 
-	if (in->viewer == 0 || in->viewer == in->subject) {
+	if (!plan_split(in->list, in->subject, in->viewer)) {
 		/* One segment holds the whole list: nothing (or everything) is mutual. */
 		plan->query = PAGE_PLAIN;
 		plan->plain_segment = in->viewer == 0 ? SEGMENT_REST : SEGMENT_MUTUAL;
 		unbounded(&plan->rest, offset, limit);
 		unbounded(&plan->mutual, 0, 0);
 	} else {
-		plan->query = plan_by_viewer(in->viewer_followings, in->subject_followings)
+		plan->query = plan_by_viewer(in->viewer_followings, in->subject_count)
 		    ? PAGE_SPLIT_BY_VIEWER : PAGE_SPLIT_BY_SUBJECT;
 	}
 }

@@ -1,5 +1,6 @@
 /*
- * Which rows of a followings list make a page (followings-api.md §2, §3):
+ * Which rows of a list make a page (followings-api.md §2, §3; followers:
+ * follow-graph-api.md §1):
  * what the page needs from the database, the slices of the mutual segment
  * and of the rest, and, for a deep page, the day each slice starts at,
  * found from the list's per-day counts instead of walking every newer edge.
@@ -15,6 +16,12 @@
 #include "params.h"
 #include "store.h"
 
+/*
+ * Whether the list is read in two segments: a viewer, other than the
+ * subject for followings (all of one's own followings are mutual).
+ */
+bool plan_split(enum list_kind list, int64_t subject, int64_t viewer);
+
 /* What a page of subject's list read by viewer (0: anonymous) needs. */
 struct plan_needs {
 	bool split;	/* two segments: a viewer other than the subject */
@@ -22,23 +29,24 @@ struct plan_needs {
 	bool days;	/* the per-day counts (which also give that size) */
 };
 
-void plan_needs(int64_t subject, int64_t viewer, enum mutual_filter mutual, int64_t offset,
-    int64_t deep_offset, struct plan_needs *out);
+void plan_needs(enum list_kind list, int64_t subject, int64_t viewer, enum mutual_filter mutual,
+    int64_t offset, int64_t deep_offset, struct plan_needs *out);
 
 /* The intersection is driven from the viewer's list when it is not the longer one. */
-bool plan_by_viewer(int64_t viewer_followings, int64_t subject_followings);
+bool plan_by_viewer(int64_t viewer_followings, int64_t subject_count);
 
 /* The size of the mutual segment: the per-day counts' sum. */
 int64_t plan_days_mutual(const struct store_day *days, size_t ndays);
 
 struct plan_input {
+	enum list_kind list;
 	int64_t subject;
 	int64_t viewer;			/* 0: anonymous */
 	enum mutual_filter mutual;
 	int64_t offset, limit;
 	/* users in the mutual segment; -1 unknown (a first page with no filter) */
 	int64_t mutual_size;
-	int64_t subject_followings, viewer_followings;
+	int64_t subject_count, viewer_followings;	/* the subject's list's length, the viewer's followings */
 };
 
 /*

@@ -13,12 +13,17 @@
 enum stmt_id {
 	STMT_PREFS,
 	STMT_CONTEXT_BY_ID,
-	STMT_CONTEXT_BY_TOKEN,
+	STMT_CONTEXT_BY_TOKEN,	/* = STMT_CONTEXT_BY_ID + 1, as for every by-token statement */
 	STMT_DAYS_BY_VIEWER,
 	STMT_DAYS_BY_SUBJECT,
 	STMT_PAGE_PLAIN,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
+	STMT_IN_CONTEXT_BY_ID,
+	STMT_IN_CONTEXT_BY_TOKEN,
+	STMT_IN_PAGE_PLAIN,
+	STMT_IN_PAGE_SPLIT_BY_VIEWER,
+	STMT_IN_PAGE_SPLIT_BY_SUBJECT,
 	STMT_IS_FOLLOWED_BY_ID,
 	STMT_IS_FOLLOWED_BY_TOKEN,
 	STMT_IS_FOLLOWER_BY_ID,
@@ -71,57 +76,83 @@ enum stmt_id {
 	"      AND f.follower_deleted < 2" \
 	"    JOIN users w ON w.id = p.user_id), 0))"
 
-/* The followed user of edge x, when visible. */
-#define VISIBLE_X " STRAIGHT_JOIN users w ON w.id = x.followed_id AND w.deleted = 0"
+/*
+ * Both lists are runs of `follows` edges x: a user's followings are the
+ * edges it is the follower of (x.follower_id = the user), listing their
+ * followed_id; its followers the edges it is followed by, listing their
+ * follower_id.  The macros below take the two column names: `own`, the
+ * list owner's end, and `other`, the listed user's end.  The viewer's
+ * follows v are always its followings.
+ */
+#define OUT_OWN "follower_id"
+#define OUT_OTHER "followed_id"
+#define IN_OWN "followed_id"
+#define IN_OTHER "follower_id"
+
+/* The listed user of edge x, when visible. */
+#define VISIBLE_X(other) " STRAIGHT_JOIN users w ON w.id = x." other " AND w.deleted = 0"
 
 /*
- * The users both the subject and the viewer follow, as the subject's edges
- * x (their users visible), driven from the shorter list (an index range)
- * probing the other (its unique key) and the user (its primary key, for
- * `deleted`): O(min N) whoever follows more.  The arguments are the
- * subject and the viewer, in the order the driving side binds them.
+ * The listed users the viewer follows too, as the subject's edges x (their
+ * users visible), driven from the shorter list (an index range) probing the
+ * other (its unique key) and the user (its primary key, for `deleted`):
+ * O(min N) whichever list is longer.  The last two arguments are the subject
+ * and the viewer, in the order the driving side binds them.
  */
-#define SHARED_BY_VIEWER(subject, viewer) \
+#define SHARED_BY_VIEWER(own, other, subject, viewer) \
 	" FROM follows v" \
-	" STRAIGHT_JOIN follows x ON x.follower_id = " subject " AND x.followed_id = v.followed_id" \
-	VISIBLE_X " WHERE v.follower_id = " viewer
-#define SHARED_BY_SUBJECT(viewer, subject) \
+	" STRAIGHT_JOIN follows x ON x." own " = " subject " AND x." other " = v.followed_id" \
+	VISIBLE_X(other) " WHERE v.follower_id = " viewer
+#define SHARED_BY_SUBJECT(own, other, viewer, subject) \
 	" FROM follows x" \
-	" STRAIGHT_JOIN follows v ON v.follower_id = " viewer " AND v.followed_id = x.followed_id" \
-	VISIBLE_X " WHERE x.follower_id = " subject
+	" STRAIGHT_JOIN follows v ON v.follower_id = " viewer " AND v.followed_id = x." other \
+	VISIBLE_X(other) " WHERE x." own " = " subject
+#define OUT_SHARED_BY_VIEWER(a, b) SHARED_BY_VIEWER(OUT_OWN, OUT_OTHER, a, b)
+#define OUT_SHARED_BY_SUBJECT(a, b) SHARED_BY_SUBJECT(OUT_OWN, OUT_OTHER, a, b)
+#define IN_SHARED_BY_VIEWER(a, b) SHARED_BY_VIEWER(IN_OWN, IN_OTHER, a, b)
+#define IN_SHARED_BY_SUBJECT(a, b) SHARED_BY_SUBJECT(IN_OWN, IN_OTHER, a, b)
 
 /*
- * The subject, the viewer and how many users both follow (unless the
- * first parameter is 0), in one round trip; a missing row reads NULL.  The
- * subject's followings are exact (they are the page's count); the viewer's
- * are the folded value, which only chooses the intersection's driving side.  CASE
- * evaluates only the intersection it picks.  The derived table (LIMIT keeps it from being merged) computes
- * each counter once.
+ * The subject, the viewer and how many listed users the viewer follows
+ * too (unless the first parameter is 0), in one round trip; a missing row
+ * reads NULL.  The subject's count (subject_count: OUT_COUNT or IN_COUNT) is
+ * exact, it is the page's count; the viewer's followings are the folded
+ * value, which only chooses the intersection's driving side.  CASE evaluates
+ * only the intersection it picks; `self` is the condition under which there
+ * is nothing to count (followings: the viewer is the subject, whose whole
+ * list is mutual).  The derived table (LIMIT keeps it from being merged)
+ * computes each counter once.
  */
-#define CONTEXT_SQL(viewer_join) \
+#define CONTEXT_SQL(subject_count, shared_by_viewer, shared_by_subject, self, viewer_join) \
 	"SELECT k.xid, k.xdel, k.xn, k.vid, k.vdel, k.vn," \
 	"       CASE WHEN ? = 0 THEN -1" \
-	"            WHEN k.vid IS NULL OR k.xid IS NULL OR k.vid = k.xid THEN 0" \
-	"            WHEN k.vn <= k.xn THEN (SELECT COUNT(*)" SHARED_BY_VIEWER("k.xid", "k.vid") ")" \
-	"            ELSE (SELECT COUNT(*)" SHARED_BY_SUBJECT("k.vid", "k.xid") ") END" \
-	"  FROM (SELECT x.id AS xid, x.deleted AS xdel, " OUT_COUNT("x.id") " AS xn," \
+	"            WHEN k.vid IS NULL OR k.xid IS NULL" self " THEN 0" \
+	"            WHEN k.vn <= k.xn THEN (SELECT COUNT(*)" shared_by_viewer("k.xid", "k.vid") ")" \
+	"            ELSE (SELECT COUNT(*)" shared_by_subject("k.vid", "k.xid") ") END" \
+	"  FROM (SELECT x.id AS xid, x.deleted AS xdel, " subject_count("x.id") " AS xn," \
 	"               v.id AS vid, v.deleted AS vdel, " FOLDED_OUT_COUNT("v.id") " AS vn" \
 	"          FROM (SELECT 1 AS one) AS d" \
 	"          LEFT JOIN users x ON x.id = ?" \
 	viewer_join \
 	"         LIMIT 1) AS k"
+#define OUT_CONTEXT_SQL(viewer_join) \
+	CONTEXT_SQL(OUT_COUNT, OUT_SHARED_BY_VIEWER, OUT_SHARED_BY_SUBJECT, " OR k.vid = k.xid", viewer_join)
+/* Viewer = {id}: the mutual followers are the ones {id} follows back (follow-graph-api.md §1). */
+#define IN_CONTEXT_SQL(viewer_join) \
+	CONTEXT_SQL(IN_COUNT, IN_SHARED_BY_VIEWER, IN_SHARED_BY_SUBJECT, "", viewer_join)
 
 /*
  * A page is a derived table of at most `limit` edges, taken from the
- * index ix_follows_page newest first (a deferred join), then joined to the
- * page's users, their counters and their visible tags.  Each edge's user is
- * probed for `deleted` by primary key as the index is walked, so a soft
- * delete shows the moment it commits.  The ORDER BY names
- * only the derived table's narrow columns, so the server sorts those few
- * rows before the join: ordering by a joined column (a tag's id) would
- * sort the joined rows, TEXT columns included, in an on-disk temporary
- * table on every request.  Tags come in user_tags' primary-key order, and
- * render_add_tag() keeps them sorted by id whatever the order.
+ * list's page index (ix_follows_page, ix_follows_in_page) newest first (a
+ * deferred join), then joined to the page's users, their counters and their
+ * visible tags.  Each edge's user is probed for `deleted` by primary key as
+ * the index is walked, so a soft delete shows the moment it commits.  The
+ * ORDER BY names only the derived table's narrow columns, so the server
+ * sorts those few rows before the join: ordering by a joined column (a
+ * tag's id) would sort the joined rows, TEXT columns included, in an
+ * on-disk temporary table on every request.  Tags come in user_tags'
+ * primary-key order, and render_add_tag() keeps them sorted by id whatever
+ * the order.
  */
 #define PAGE_SQL(edges) \
 	"SELECT p.seg, p.eid," \
@@ -134,7 +165,7 @@ enum stmt_id {
 	"       t.id, t.active, t.name, t.type, t.description, t.color, t.visible," \
 	"       t.visibility_boost, t.created_at, t.deleted" \
 	"  FROM (" edges ") AS p" \
-	"  STRAIGHT_JOIN users u ON u.id = p.followed_id" \
+	"  STRAIGHT_JOIN users u ON u.id = p.other_id" \
 	"  LEFT JOIN (user_tags ut JOIN tags t ON t.id = ut.tag_id" \
 	"             AND t.visible = 1 AND t.active = 1 AND t.deleted = 0)" \
 	"         ON ut.user_id = u.id" \
@@ -148,33 +179,37 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 /* A slice starts at its day bound (an index range) and skips only past it. */
 #define SLICE " AND x.created_at <= ?"
 #define EDGE_ORDER " ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?"
+#define EDGE_COLUMNS(other) " x.created_at, x.id AS eid, x." other " AS other_id"
 
-#define PLAIN_EDGES \
-	"SELECT ? AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
-	" WHERE x.follower_id = ?" SLICE EDGE_ORDER
+#define PLAIN_EDGES(own, other) \
+	"SELECT ? AS seg," EDGE_COLUMNS(other) " FROM follows x" VISIBLE_X(other) \
+	" WHERE x." own " = ?" SLICE EDGE_ORDER
 
 /* The rest: the subject's edges to users the viewer does not follow. */
-#define REST_EDGES \
-	"(SELECT " SQL_SEGMENT_REST " AS seg, x.created_at, x.id AS eid, x.followed_id FROM follows x" VISIBLE_X \
-	"  WHERE x.follower_id = ?" SLICE \
+#define REST_EDGES(own, other) \
+	"(SELECT " SQL_SEGMENT_REST " AS seg," EDGE_COLUMNS(other) " FROM follows x" VISIBLE_X(other) \
+	"  WHERE x." own " = ?" SLICE \
 	"    AND NOT EXISTS (SELECT 1 FROM follows v" \
-	"                     WHERE v.follower_id = ? AND v.followed_id = x.followed_id)" \
+	"                     WHERE v.follower_id = ? AND v.followed_id = x." other ")" \
 	EDGE_ORDER ")"
 
-#define MUTUAL_EDGES(shared) \
-	"(SELECT " SQL_SEGMENT_MUTUAL " AS seg, x.created_at, x.id AS eid, x.followed_id" shared("?", "?") SLICE EDGE_ORDER ")"
+#define MUTUAL_EDGES(other, shared) \
+	"(SELECT " SQL_SEGMENT_MUTUAL " AS seg," EDGE_COLUMNS(other) shared("?", "?") SLICE EDGE_ORDER ")"
 
 /* Both slices, of which the first `limit` rows in page order make the page. */
-#define SPLIT_EDGES(shared) \
-	"SELECT * FROM (" MUTUAL_EDGES(shared) " UNION ALL " REST_EDGES ") AS e" \
+#define SPLIT_EDGES(own, other, shared) \
+	"SELECT * FROM (" MUTUAL_EDGES(other, shared) " UNION ALL " REST_EDGES(own, other) ") AS e" \
 	" ORDER BY e.seg, e.created_at DESC, e.eid DESC LIMIT ?"
+#define OUT_SPLIT_EDGES(shared) SPLIT_EDGES(OUT_OWN, OUT_OTHER, shared)
+#define IN_SPLIT_EDGES(shared) SPLIT_EDGES(IN_OWN, IN_OTHER, shared)
 
 /*
  * A list's visible edges per day, newest day first, exact as the counters
  * are (the folded day counts, a primary-key range with a row per day; the
  * logged changes not folded yet; the correction for pending users), and how
  * many of each day's edges the viewer shares.  The planner sums them until
- * each slice's offset.
+ * each slice's offset.  Followings only: followers have no per-day counts
+ * yet, so their deep pages skip their OFFSET through the index.
  */
 #define DAYS_SQL(shared) \
 	"SELECT day, SUM(n), SUM(mn) FROM (" \
@@ -229,13 +264,18 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 
 static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PREFS] = PREFS_SQL,
-	[STMT_CONTEXT_BY_ID] = CONTEXT_SQL(VIEWER_BY_ID),
-	[STMT_CONTEXT_BY_TOKEN] = CONTEXT_SQL(VIEWER_BY_TOKEN),
-	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(SHARED_BY_VIEWER),
-	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(SHARED_BY_SUBJECT),
-	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES),
-	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_VIEWER)),
-	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(SPLIT_EDGES(SHARED_BY_SUBJECT)),
+	[STMT_CONTEXT_BY_ID] = OUT_CONTEXT_SQL(VIEWER_BY_ID),
+	[STMT_CONTEXT_BY_TOKEN] = OUT_CONTEXT_SQL(VIEWER_BY_TOKEN),
+	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(OUT_SHARED_BY_VIEWER),
+	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(OUT_SHARED_BY_SUBJECT),
+	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES(OUT_OWN, OUT_OTHER)),
+	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(OUT_SPLIT_EDGES(OUT_SHARED_BY_VIEWER)),
+	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(OUT_SPLIT_EDGES(OUT_SHARED_BY_SUBJECT)),
+	[STMT_IN_CONTEXT_BY_ID] = IN_CONTEXT_SQL(VIEWER_BY_ID),
+	[STMT_IN_CONTEXT_BY_TOKEN] = IN_CONTEXT_SQL(VIEWER_BY_TOKEN),
+	[STMT_IN_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES(IN_OWN, IN_OTHER)),
+	[STMT_IN_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(IN_SPLIT_EDGES(IN_SHARED_BY_VIEWER)),
+	[STMT_IN_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(IN_SPLIT_EDGES(IN_SHARED_BY_SUBJECT)),
 	[STMT_IS_FOLLOWED_BY_ID] = RELATION_BY_ID_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWED_BY_TOKEN] = RELATION_BY_TOKEN_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWER_BY_ID] = RELATION_BY_ID_SQL(FOLLOWS_VIEWER),
@@ -404,11 +444,12 @@ store_load_prefs_untimed(struct store *s, struct prefs *out)
 }
 
 static enum store_rc
-store_load_context_untimed(struct store *s, int64_t subject_id, const struct store_viewer *who,
-    bool with_common, struct store_context *out)
+store_load_context_untimed(struct store *s, enum list_kind list, int64_t subject_id,
+    const struct store_viewer *who, bool with_common, struct store_context *out)
 {
 	bool by_token = who->token_checksum != NULL;
-	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? STMT_CONTEXT_BY_TOKEN : STMT_CONTEXT_BY_ID);
+	enum stmt_id by_id = list == LIST_FOLLOWERS ? STMT_IN_CONTEXT_BY_ID : STMT_CONTEXT_BY_ID;
+	MYSQL_STMT *stmt = db_stmt(s->db, by_token ? by_id + 1 : by_id);
 	struct dbrow *row = &s->context_row;
 	MYSQL_BIND bind[3];
 	unsigned long lengths[3];
@@ -430,7 +471,7 @@ store_load_context_untimed(struct store *s, int64_t subject_id, const struct sto
 	memset(out, 0, sizeof(*out));
 	if ((f = dbrow_fetch(row, stmt)) == 1) {
 		out->subject_visible = !dbrow_null(row, 0) && dbrow_int(row, 1) == 0;
-		out->subject_followings = dbrow_int(row, 2);
+		out->subject_count = dbrow_int(row, 2);
 		out->viewer_valid = !dbrow_null(row, 3) && dbrow_int(row, 4) == 0;
 		out->viewer_id = dbrow_int(row, 3);
 		out->viewer_followings = dbrow_int(row, 5);
@@ -490,9 +531,11 @@ lookup(struct store *s, enum stmt_id stmt_by_id, struct dbrow *row, int64_t subj
 	return finish(s, stmt, row, what);
 }
 
-_Static_assert(STMT_IS_FOLLOWED_BY_TOKEN == STMT_IS_FOLLOWED_BY_ID + 1
+_Static_assert(STMT_CONTEXT_BY_TOKEN == STMT_CONTEXT_BY_ID + 1
+    && STMT_IN_CONTEXT_BY_TOKEN == STMT_IN_CONTEXT_BY_ID + 1
+    && STMT_IS_FOLLOWED_BY_TOKEN == STMT_IS_FOLLOWED_BY_ID + 1
     && STMT_IS_FOLLOWER_BY_TOKEN == STMT_IS_FOLLOWER_BY_ID + 1
-    && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "lookup(): by token follows by id");
+    && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "by token follows by id");
 
 static enum store_rc
 store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
@@ -646,12 +689,19 @@ slice_until(const struct page_slice *sl, MYSQL_TIME *out)
 static enum store_rc
 store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const struct page_sink *sink)
 {
-	static const enum stmt_id stmt_of[] = {
-		[PAGE_PLAIN] = STMT_PAGE_PLAIN,
-		[PAGE_SPLIT_BY_VIEWER] = STMT_PAGE_SPLIT_BY_VIEWER,
-		[PAGE_SPLIT_BY_SUBJECT] = STMT_PAGE_SPLIT_BY_SUBJECT,
+	static const enum stmt_id stmt_of[][3] = {
+		[LIST_FOLLOWINGS] = {
+			[PAGE_PLAIN] = STMT_PAGE_PLAIN,
+			[PAGE_SPLIT_BY_VIEWER] = STMT_PAGE_SPLIT_BY_VIEWER,
+			[PAGE_SPLIT_BY_SUBJECT] = STMT_PAGE_SPLIT_BY_SUBJECT,
+		},
+		[LIST_FOLLOWERS] = {
+			[PAGE_PLAIN] = STMT_IN_PAGE_PLAIN,
+			[PAGE_SPLIT_BY_VIEWER] = STMT_IN_PAGE_SPLIT_BY_VIEWER,
+			[PAGE_SPLIT_BY_SUBJECT] = STMT_IN_PAGE_SPLIT_BY_SUBJECT,
+		},
 	};
-	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->query]);
+	MYSQL_STMT *stmt = db_stmt(s->db, stmt_of[plan->list][plan->query]);
 	struct dbrow *row = &s->page_row;
 	MYSQL_BIND bind[11];
 	MYSQL_TIME mutual_until, rest_until;
@@ -735,10 +785,11 @@ store_load_prefs(struct store *s, struct prefs *out)
 }
 
 enum store_rc
-store_load_context(struct store *s, int64_t subject_id, const struct store_viewer *viewer,
-    bool with_common, struct store_context *out)
+store_load_context(struct store *s, enum list_kind list, int64_t subject_id,
+    const struct store_viewer *viewer, bool with_common, struct store_context *out)
 {
-	TIMED("context", &s->context_row, store_load_context_untimed(s, subject_id, viewer, with_common, out));
+	TIMED("context", &s->context_row,
+	    store_load_context_untimed(s, list, subject_id, viewer, with_common, out));
 }
 
 enum store_rc

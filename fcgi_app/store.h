@@ -57,9 +57,15 @@ enum store_rc store_ready(struct store *s);
 
 enum store_rc store_load_prefs(struct store *s, struct prefs *out);
 
+/* Which list of the subject a page reads. */
+enum list_kind {
+	LIST_FOLLOWINGS,	/* the users the subject follows */
+	LIST_FOLLOWERS,		/* the users who follow the subject */
+};
+
 struct store_context {
 	bool subject_visible;		/* exists and not soft-deleted */
-	int64_t subject_followings;	/* its followings counter */
+	int64_t subject_count;		/* its list's length: its followings or followers counter */
 	bool viewer_valid;		/* the viewer is an existing, live user */
 	int64_t viewer_id;
 	int64_t viewer_followings;	/* folded, maybe behind: only picks a driving side */
@@ -80,7 +86,7 @@ struct store_viewer {
  * with_common false leaves the intersection uncounted (common -1): the
  * caller does not need it, or gets it from store_days().
  */
-enum store_rc store_load_context(struct store *s, int64_t subject_id,
+enum store_rc store_load_context(struct store *s, enum list_kind list, int64_t subject_id,
     const struct store_viewer *viewer, bool with_common, struct store_context *out);
 
 /* A single lookup about the subject (relation or counters) and the viewer. */
@@ -137,6 +143,7 @@ struct page_slice {
  * reported as plain_segment.
  */
 struct page_plan {
+	enum list_kind list;
 	enum page_query query;
 	int64_t subject;
 	int64_t viewer;

@@ -5,7 +5,7 @@ lighttpd (bin-path, max-procs 2), Apache + mod_fcgid and spawn-fcgi + nginx:
 statuses 200/301/400/401/404/405, HEAD, one full paging walk compared with
 the order computed from the contract tables, and credentials (401 for a bad
 token, 200 as the viewer with a JWT and with an opaque token); then
-is_followed, is_follower and counters against the contract tables.
+followers, is_followed, is_follower and counters against the contract tables.
 
 Environment (set by run.sh):
     DEPLOY_FRONT           name of the front end (for messages)
@@ -74,7 +74,7 @@ def test_401_bad_token():
 
 @pytest.mark.parametrize("path", [
     "/api/v2/user/abc/followings/",
-    "/api/v2/user/20/followers/",
+    "/api/v2/user/20/friends/",
     s.followings_path(s.MISSING_USER),
 ])
 def test_404(path):
@@ -172,3 +172,18 @@ def test_counters():
     assert_error(http(path, headers=s.bearer("no-such-token")), 401, "authentication_failed")
     assert_error(http(f"/api/v2/user/{s.MISSING_USER}/counters/"), 404, "not_found")
     assert_error(http(path, method="POST", data=""), 405, "method_not_allowed")
+
+
+def test_followers():
+    """The followers list of the fixture walker, through the viewer, against the contract tables."""
+    path = f"/api/v2/user/{s.WALKER}/followers/"
+    rows = s.sql("SELECT f.follower_id FROM follows f JOIN users u ON u.id = f.follower_id "
+                 f"WHERE f.followed_id = {s.WALKER} AND u.deleted = 0 ORDER BY f.created_at DESC, f.id DESC;")
+    newest_first = [int(r[0]) for r in rows]
+    viewed = s.follows_of(s.VIEWER)
+    expected = [u for u in newest_first if u in viewed] + [u for u in newest_first if u not in viewed]
+    body = assert_page(http(path + "?limit=100", headers=s.bearer(s.OPAQUE_VALID)))
+    assert ids(body) == expected and body["count"] == len(expected), body
+    assert body["count"] == s.expected_counters(s.WALKER)[1]
+    resp = http(f"/api/v2/user/{s.WALKER}/followers?limit=1")
+    assert resp.status == 301 and resp.header("Location") == f"{ORIGIN}{path}?limit=1", resp

@@ -99,7 +99,8 @@ for i, (uri, method, extra) in enumerate([
         ("/nope", "GET", [("HTTPS", "on")]),
         ("/api/v2/user/10/is_followed/", "GET", [("HTTP_AUTHORIZATION", "Bearer tok")]),
         ("/api/v2/user/10/is_follower?x=1", "HEAD", []),
-        ("/api/v2/user/10/counters/?limit=1", "GET", [("HTTP_AUTHORIZATION", "Token x.y.z")])]):
+        ("/api/v2/user/10/counters/?limit=1", "GET", [("HTTP_AUTHORIZATION", "Token x.y.z")]),
+        ("/api/v2/user/10/followers/?limit=3&offset=2&mutual=0", "GET", [("HTTP_AUTHORIZATION", "Bearer tok")])]):
     add("fuzz_app", f"a{i}", bytes([i]) + fcgi.pairs(fcgi.get_params(uri, method, extra)))
 
 for harness, files in seeds.items():

@@ -56,7 +56,7 @@ def test_largest_id_is_served():
     "/api/v2/user/20/followings/.",
     "/api/v2/user/20/followings/./",
     "/api/v2/user/20/%2e/followings/",
-    "/api/v2/user/20/followers/",
+    "/api/v2/user/20/friends/",
     "/api/v2/user/20/following/",
     "/api/v2/user/20/Followings/",
     "/api/v2/user/20/",
@@ -75,7 +75,7 @@ def test_unserved_paths_are_404(path):
     "/api/v2/users/20/followings/",
     "/API/v2/user/20/followings/",
     "/api/v2/user/20/followings.json",
-    "/api/v2/user/20/followers",
+    "/api/v2/user/20/friends",
     "/api/v2/users/20/followings",
     "/favicon.ico",
 ])
@@ -143,7 +143,7 @@ def test_redirect_beats_405_and_401():
 
 def test_redirect_not_for_unserved_paths():
     for path in ("/api/v2/user/abc/followings", "/api/v2/user/0/followings",
-                 "/api/v2/user/20/followers", "/api/v2/user/%32%30/followings",
+                 "/api/v2/user/20/friends", "/api/v2/user/%32%30/followings",
                  "/api/v2/user/20/followings/extra"):
         assert_error(http(path), 404, "not_found")
 

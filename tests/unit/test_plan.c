@@ -18,7 +18,7 @@ planned(int64_t viewer, enum mutual_filter mutual, int64_t offset, int64_t limit
 {
 	struct plan_input in = {
 		.subject = 7, .viewer = viewer, .mutual = mutual, .offset = offset, .limit = limit,
-		.mutual_size = m, .subject_followings = subject_n, .viewer_followings = viewer_n,
+		.mutual_size = m, .subject_count = subject_n, .viewer_followings = viewer_n,
 	};
 	struct page_plan plan;
 
@@ -77,23 +77,23 @@ Test(plan, what_each_page_needs)
 	struct plan_needs n;
 
 	/* A first page with no filter needs no intersection count. */
-	plan_needs(7, 9, MUTUAL_ANY, 0, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_ANY, 0, 1000, &n);
 	cr_expect(n.split && !n.common && !n.days);
-	plan_needs(7, 9, MUTUAL_ANY, 20, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_ANY, 20, 1000, &n);
 	cr_expect(n.split && n.common && !n.days);
-	plan_needs(7, 9, MUTUAL_ONLY, 0, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_ONLY, 0, 1000, &n);
 	cr_expect(n.common, "mutual=1 counts the mutual segment");
-	plan_needs(7, 9, MUTUAL_NONE, 0, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_NONE, 0, 1000, &n);
 	cr_expect(n.common, "mutual=0 counts the rest");
 	/* Deep: the per-day counts give the size too. */
-	plan_needs(7, 9, MUTUAL_NONE, 1000, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_NONE, 1000, 1000, &n);
 	cr_expect(n.split && !n.common && n.days);
-	plan_needs(7, 9, MUTUAL_NONE, 5000, 0, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 9, MUTUAL_NONE, 5000, 0, &n);
 	cr_expect(n.common && !n.days, "deep_offset 0 turns the seek off");
 	/* Anonymous and the owner: one segment. */
-	plan_needs(7, 0, MUTUAL_ANY, 20, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 0, MUTUAL_ANY, 20, 1000, &n);
 	cr_expect(!n.split && !n.common && !n.days);
-	plan_needs(7, 7, MUTUAL_ONLY, 2000, 1000, &n);
+	plan_needs(LIST_FOLLOWINGS, 7, 7, MUTUAL_ONLY, 2000, 1000, &n);
 	cr_expect(!n.split && !n.common && n.days);
 }
 
@@ -257,4 +257,43 @@ Test(plan, counts_that_cannot_be_right_leave_the_slices_unbounded)
 	plan_seek(&p, days, 3, 1);
 	cr_expect(unbounded(&p.rest));
 	cr_expect_eq(p.rest.offset, 5);
+}
+
+/*
+ * Followers (follow-graph-api.md §1): the subject reading its own followers
+ * sees two segments, the followers it follows back first; anonymous, one.
+ */
+Test(plan, followers_of_oneself_are_split)
+{
+	struct plan_needs n;
+	struct plan_input in = {
+		.list = LIST_FOLLOWERS, .subject = 7, .viewer = 7, .mutual = MUTUAL_ANY, .offset = 4,
+		.limit = 3, .mutual_size = 5, .subject_count = 40, .viewer_followings = 10,
+	};
+	struct page_plan p;
+
+	cr_expect(plan_split(LIST_FOLLOWERS, 7, 7));
+	cr_expect(!plan_split(LIST_FOLLOWINGS, 7, 7));
+	cr_expect(!plan_split(LIST_FOLLOWERS, 7, 0));
+	cr_expect(plan_split(LIST_FOLLOWERS, 7, 9));
+	plan_needs(LIST_FOLLOWERS, 7, 7, MUTUAL_ONLY, 0, 1000, &n);
+	cr_expect(n.split && n.common && !n.days);
+	plan_needs(LIST_FOLLOWERS, 7, 0, MUTUAL_ANY, 20, 1000, &n);
+	cr_expect(!n.split && !n.common);
+
+	plan_page(&in, &p);
+	cr_expect_eq(p.list, LIST_FOLLOWERS);
+	cr_expect_eq(p.query, PAGE_SPLIT_BY_VIEWER, "the shorter list (the viewer's 10) drives");
+	cr_expect_eq(p.mutual.offset, 4);
+	cr_expect_eq(p.mutual.limit, 1);
+	cr_expect_eq(p.rest.offset, 0);
+	cr_expect_eq(p.rest.limit, 2);
+
+	/* The same page of one's own followings is one segment, all of it mutual. */
+	in.list = LIST_FOLLOWINGS;
+	plan_page(&in, &p);
+	cr_expect_eq(p.query, PAGE_PLAIN);
+	cr_expect_eq(p.plain_segment, SEGMENT_MUTUAL);
+	cr_expect_eq(p.rest.offset, 4);
+	cr_expect_eq(p.rest.limit, 3);
 }

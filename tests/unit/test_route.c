@@ -14,7 +14,7 @@
 
 #include "counters.h"
 #include "endpoint.h"
-#include "followings.h"
+#include "list.h"
 #include "relation.h"
 
 /*
@@ -68,7 +68,7 @@ Test(route, match_with_id)
 		match_exact(c->path, strlen(c->path), &r);
 		cr_expect_eq(r.result, ROUTE_MATCH, "%s: %s, expected MATCH", c->path,
 		    result_name(r.result));
-		cr_expect(r.endpoint != NULL && r.endpoint->get == followings_get, "%s: endpoint %s",
+		cr_expect(r.endpoint != NULL && r.endpoint->get == list_followings_get, "%s: endpoint %s",
 		    c->path, r.endpoint ? r.endpoint->pattern : "none");
 		cr_expect_eq(r.id, c->id, "%s: id %" PRId64 ", expected %" PRId64, c->path, r.id, c->id);
 	}
@@ -229,7 +229,8 @@ Test(route, every_endpoint_by_its_path)
 		const char *path;
 		endpoint_get_fn get;
 	} cases[] = {
-		{"/api/v2/user/3/followings/", followings_get},
+		{"/api/v2/user/3/followings/", list_followings_get},
+		{"/api/v2/user/3/followers/", list_followers_get},
 		{"/api/v2/user/3/is_followed/", relation_is_followed_get},
 		{"/api/v2/user/3/is_follower/", relation_is_follower_get},
 		{"/api/v2/user/3/counters/", counters_get},
@@ -263,7 +264,8 @@ Test(route, near_misses_of_every_endpoint)
 		"/api/v2/user/0/counters/",
 		"/api/v2/user/%33/is_follower/",
 		"/api/v2/user/3/counter/",
-		"/api/v2/user/3/followers/",	/* not served yet */
+		"/api/v2/user/3/follower/",
+		"/api/v2/user/3/followers/x",
 	};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {

@@ -3,14 +3,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "followings.h"
+#include "list.h"
 #include "links.h"
 #include "params.h"
 #include "plan.h"
 #include "query.h"
 #include "render.h"
 
-struct followings_request {
+struct list_request {
+	enum list_kind list;
 	int64_t subject;
 	struct query query;
 	struct page_params params;
@@ -40,7 +41,7 @@ sink_tag(void *arg, const struct tag *t)
 }
 
 static void
-set_links(struct endpoint_env *env, const struct request *req, const struct followings_request *fr,
+set_links(struct endpoint_env *env, const struct request *req, const struct list_request *fr,
     int64_t count, const char **next, const char **previous)
 {
 	int64_t offset = fr->params.offset, limit = fr->params.limit;
@@ -62,7 +63,9 @@ static enum store_rc
 serve(struct endpoint_env *env, const struct request *req, const struct auth_credential *cred,
     void *arg, struct response *resp)
 {
-	const struct followings_request *fr = arg;
+	const struct list_request *fr = arg;
+	/* Only followings have per-day counts (db/install): followers' deep pages skip OFFSET rows. */
+	int64_t deep_offset = fr->list == LIST_FOLLOWINGS ? env->conf->deep_offset : 0;
 	const struct prefs *prefs;
 	struct store_context ctx;
 	struct page_plan plan;
@@ -87,9 +90,10 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 
 	who = endpoint_viewer(cred);
 	/* What the context must count; an opaque token's user is not known yet (-1: someone else). */
-	plan_needs(fr->subject, who.token_checksum != NULL ? -1 : who.id, fr->params.mutual,
-	    fr->params.offset, env->conf->deep_offset, &needs);
-	if ((rc = store_load_context(env->store, fr->subject, &who, needs.common, &ctx)) != STORE_OK)
+	plan_needs(fr->list, fr->subject, who.token_checksum != NULL ? -1 : who.id, fr->params.mutual,
+	    fr->params.offset, deep_offset, &needs);
+	if ((rc = store_load_context(env->store, fr->list, fr->subject, &who, needs.common, &ctx))
+	    != STORE_OK)
 		return rc;
 	if (cred->kind != AUTH_NONE && !ctx.viewer_valid) {
 		endpoint_authentication_failed(resp);
@@ -106,12 +110,13 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 
 	viewer = cred->kind != AUTH_NONE ? ctx.viewer_id : 0;
 	/* The viewer is known now: is the list split in two segments? */
-	plan_needs(fr->subject, viewer, fr->params.mutual, fr->params.offset, env->conf->deep_offset, &needs);
-	total = ctx.subject_followings > 0 ? ctx.subject_followings : 0;
+	plan_needs(fr->list, fr->subject, viewer, fr->params.mutual, fr->params.offset, deep_offset,
+	    &needs);
+	total = ctx.subject_count > 0 ? ctx.subject_count : 0;
 	if (needs.days) {
 		/* A deep page: where each slice starts, and the mutual segment's size. */
 		rc = store_days(env->store, fr->subject, needs.split ? viewer : 0,
-		    !needs.split || plan_by_viewer(ctx.viewer_followings, ctx.subject_followings),
+		    !needs.split || plan_by_viewer(ctx.viewer_followings, ctx.subject_count),
 		    &days, &ndays);
 		if (rc != STORE_OK)
 			return rc;
@@ -136,15 +141,15 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 	if (fr->params.offset < count) {
 		struct page_sink ps = {&sink, sink_user, sink_tag};
 		struct plan_input in = {
-			.subject = fr->subject, .viewer = viewer, .mutual = fr->params.mutual,
+			.list = fr->list, .subject = fr->subject, .viewer = viewer, .mutual = fr->params.mutual,
 			.offset = fr->params.offset, .limit = fr->params.limit, .mutual_size = m,
-			.subject_followings = ctx.subject_followings,
+			.subject_count = ctx.subject_count,
 			.viewer_followings = ctx.viewer_followings,
 		};
 
 		plan_page(&in, &plan);
 		if (needs.days)
-			plan_seek(&plan, days, ndays, env->conf->deep_offset);
+			plan_seek(&plan, days, ndays, deep_offset);
 		rc = store_fetch_page(env->store, &plan, &ps);
 	}
 	render_page_end(sink.writer);
@@ -154,12 +159,13 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 	return STORE_OK;
 }
 
-void
-followings_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
-    struct response *resp)
+static void
+list_get(struct endpoint_env *env, const struct request *req, enum list_kind list,
+    int64_t subject_id, struct response *resp)
 {
-	struct followings_request fr;
+	struct list_request fr;
 
+	fr.list = list;
 	fr.subject = subject_id;
 	/* Caps on hostile input (README "Security"): 400 for the query, 401 for the header. */
 	if (req->query_len > env->conf->query_max_bytes) {
@@ -173,4 +179,18 @@ followings_get(struct endpoint_env *env, const struct request *req, int64_t subj
 	}
 	params_parse(&fr.query, env->conf->limit_default, env->conf->limit_max, &fr.params);
 	endpoint_serve(env, req, serve, &fr, resp);
+}
+
+void
+list_followings_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
+    struct response *resp)
+{
+	list_get(env, req, LIST_FOLLOWINGS, subject_id, resp);
+}
+
+void
+list_followers_get(struct endpoint_env *env, const struct request *req, int64_t subject_id,
+    struct response *resp)
+{
+	list_get(env, req, LIST_FOLLOWERS, subject_id, resp);
 }
