@@ -264,7 +264,8 @@ fi
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 bin_real=$(readlink -f "$bin")
 sanitized=0
-ldd "$bin" 2>/dev/null | grep -q 'libasan' && sanitized=1
+# Not `ldd | grep -q`: under pipefail, grep quitting early can fail the pipeline.
+case "$(ldd "$bin" 2>/dev/null)" in *libasan*) sanitized=1 ;; esac
 
 tmp=$(mktemp -d "${FOLLOWINGS_DEPLOY_TMPDIR:-/tmp}/fdeploy.XXXXXX") || exit 1
 # Other accounts must reach their own directories below, nothing more.

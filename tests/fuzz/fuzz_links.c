@@ -22,7 +22,7 @@
 #include "links.h"
 #include "query.h"
 #include "request.h"
-#include "route.h"
+#include "endpoint.h"
 
 static void
 header_safe(const char *url)
@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int ready;
 	struct conf conf;
 	struct request r;
-	struct route rt;
+	struct endpoint_route rt;
 	char err[256], *copy, *cur;
 	int64_t limit, offset;
 
@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(strchr(h, '/') == NULL);
 	}
 
-	route_match(r.path, r.path_len, &rt);
+	endpoint_route(r.path, r.path_len, &rt);
 	if (rt.result == ROUTE_ADD_SLASH) {
 		const char *loc = links_add_slash(&a, origin, &r);
 

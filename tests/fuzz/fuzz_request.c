@@ -1,10 +1,10 @@
 /*
- * request_from_env and route_match on a fuzzed environment: "NAME=value"
+ * request_from_env and endpoint_route on a fuzzed environment: "NAME=value"
  * strings separated by NUL bytes, as libfcgi hands them over.  Checked
  * against what the environment says: the last REQUEST_URI (else
  * SCRIPT_NAME + PATH_INFO and QUERY_STRING) gives path and query, and a
- * route matches only "/api/v2/user/<1..2^63-1>/followings/" (301 without
- * the final slash), the id read back with strtoll.
+ * route matches only "/api/v2/user/<1..2^63-1>/NAME/" for the endpoints'
+ * names (301 without the final slash), the id read back with strtoll.
  */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 
 #include "arena.h"
 #include "request.h"
-#include "route.h"
+#include "endpoint.h"
 
 #define MAX_ENV 64
 
@@ -31,12 +31,15 @@ ref_last(char **env, size_t n, const char *name)
 	return v;
 }
 
-/* Whether p[0..len) is "/api/v2/user/ID/followings" + slash?; the id. */
+/* Whether p[0..len) is "/api/v2/user/ID/NAME" + slash? for an endpoint NAME; the id and NAME. */
 static int
-ref_route(const char *p, size_t len, int *slash, int64_t *id)
+ref_route(const char *p, size_t len, int *slash, int64_t *id, const char **name)
 {
-	static const char pre[] = "/api/v2/user/", post[] = "/followings";
-	size_t i = sizeof(pre) - 1, start;
+	static const char pre[] = "/api/v2/user/";
+	static const char *const names[] = {
+		"/followings", "/followers", "/is_followed", "/is_follower", "/counters",
+	};
+	size_t i = sizeof(pre) - 1, start, plen = 0;
 	char digits[32];
 
 	if (len < i || memcmp(p, pre, i) != 0)
@@ -44,9 +47,18 @@ ref_route(const char *p, size_t len, int *slash, int64_t *id)
 	start = i;
 	while (i < len && p[i] >= '0' && p[i] <= '9')
 		i++;
-	if (i == start || len - i < sizeof(post) - 1 || memcmp(p + i, post, sizeof(post) - 1) != 0)
+	*name = NULL;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		plen = strlen(names[k]);
+		if (len - i >= plen && memcmp(p + i, names[k], plen) == 0
+		    && (len - i == plen || p[i + plen] == '/')) {
+			*name = names[k];
+			break;
+		}
+	}
+	if (i == start || *name == NULL)
 		return 0;
-	size_t rest = len - i - (sizeof(post) - 1);
+	size_t rest = len - i - plen;
 
 	if (rest > 1 || (rest == 1 && p[len - 1] != '/'))
 		return 0;
@@ -77,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = malloc(size + 1), *env[MAX_ENV + 1];
 	size_t n = 0;
 	struct request r;
-	struct route rt;
+	struct endpoint_route rt;
 
 	if (!ready) {
 		arena_init(&a);
@@ -115,15 +127,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int slash = 0;
 	int64_t id = 0;
-	int matches = ref_route(r.path, r.path_len, &slash, &id);
+	const char *name = NULL;
+	int matches = ref_route(r.path, r.path_len, &slash, &id, &name);
 
-	route_match(r.path, r.path_len, &rt);
-	if (!matches)
-		assert(rt.result == ROUTE_NOT_FOUND);
-	else if (slash)
-		assert(rt.result == ROUTE_MATCH && rt.endpoint == ENDPOINT_USER_FOLLOWINGS && rt.id == id);
-	else
-		assert(rt.result == ROUTE_ADD_SLASH);
+	endpoint_route(r.path, r.path_len, &rt);
+	if (!matches) {
+		assert(rt.result == ROUTE_NOT_FOUND && rt.endpoint == NULL);
+	} else {
+		/* The endpoint's pattern ends with the path's last segment and '/'. */
+		size_t pl = strlen(rt.endpoint->pattern), nl = strlen(name);
+
+		assert(pl > nl + 1 && memcmp(rt.endpoint->pattern + pl - nl - 1, name, nl) == 0);
+		assert(rt.result == (slash ? ROUTE_MATCH : ROUTE_ADD_SLASH) && rt.id == id);
+	}
 	arena_reset(&a);
 	free(copy);
 	return 0;
