@@ -1,3 +1,9 @@
+/*
+ * One page of a list, followings or followers: the parameters, the
+ * credential's checks in the contract's order, the context (counts), the
+ * plan (plan.c) and the page's rows written as they arrive.  The lists
+ * differ only in the store's statements and in plan_split().
+ */
 #include "config.h"
 
 #include <string.h>

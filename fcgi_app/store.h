@@ -1,22 +1,24 @@
 /*
- * The queries of the followings endpoint, each a statement prepared once
- * per connection (db.c).  Costs, with N = length of a follow list:
+ * The queries of the endpoints, each a statement prepared once per
+ * connection (db.c).  The two lists (followings, followers) have a context
+ * and page statements each, built from the same SQL.  Costs, with N =
+ * length of a follow list:
  *
  *   prefs      4 primary-key lookups on `preferences`;
  *   context    primary-key lookups: the subject, the viewer (by id, or
- *              through the unique token checksum); each one's followings
- *              counter (its folded row, its unfolded log rows, the
- *              correction for pending soft deletes: db/install/10-tables.sql);
- *              and, when the page needs it (plan_needs()), |intersection
- *              of the two follow lists|, driven from the shorter list
- *              (index range) probing the other (unique key) and the user:
- *              O(min N);
- *   page       a range of `ix_follows_page` walked newest first from each
- *              slice's day bound, each edge's user probed for `deleted` by
- *              primary key (OFFSET skips those probes too), then the first
- *              `limit` users in page order, their counters (as above) and
- *              tags only;
- *   days       for a deep offset: the list's per-day counts newest first
+ *              through the unique token checksum); the subject's counter
+ *              for the list (its folded row, its unfolded log rows, the
+ *              correction for pending soft deletes: db/install/10-tables.sql)
+ *              and the viewer's folded followings; and, when the page needs
+ *              it (plan_needs()), |the listed users the viewer follows too|,
+ *              driven from the shorter list (index range) probing the other
+ *              (unique key) and the user: O(min N);
+ *   page       a range of the list's page index (`ix_follows_page`,
+ *              `ix_follows_in_page`) walked newest first from each slice's
+ *              day bound, each edge's user probed for `deleted` by primary
+ *              key (OFFSET skips those probes too), then the first `limit`
+ *              users in page order, their counters (as above) and tags only;
+ *   days       followings only, for a deep offset: the list's per-day counts newest first
  *              (folded rows, the unfolded log, the pending correction) and,
  *              through a viewer, how many edges of each day the viewer
  *              shares (the intersection, O(min N) as in the context); the
