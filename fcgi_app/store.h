@@ -18,7 +18,8 @@
  *              day bound, each edge's user probed for `deleted` by primary
  *              key (OFFSET skips those probes too), then the first `limit`
  *              users in page order, their counters (as above) and tags only;
- *   days       followings only, for a deep offset: the list's per-day counts newest first
+ *   days       followings only (followers have no per-day counts yet),
+ *              for a deep offset: the list's per-day counts newest first
  *              (folded rows, the unfolded log, the pending correction) and,
  *              through a viewer, how many edges of each day the viewer
  *              shares (the intersection, O(min N) as in the context); the
