@@ -106,7 +106,7 @@ app_handle(struct app *app, const struct request *req, struct response *resp)
 	endpoint_route(req->path, req->path_len, &route);
 	switch (route.result) {
 	case ROUTE_NOT_FOUND:
-		resp_error(resp, 404, "not_found", "Not found.");
+		endpoint_not_found(resp);
 		return;
 	case ROUTE_ADD_SLASH:
 		resp->status = 301;

@@ -290,6 +290,22 @@ def get_page(uid, query="", headers=(), port=None, path=None):
     return assert_page(resp)
 
 
+def walk_pages(path, headers=()):
+    """Follows next links from the page at path; returns (ids, pages).
+    Every page must carry the first page's count."""
+    body = assert_page(http(path, headers=headers))
+    count = body["count"]
+    pages = [body]
+    seen = ids(body)
+    while body["next"]:
+        assert len(pages) < 40, "too many pages"
+        body = assert_page(get_url(body["next"], headers=headers))
+        assert body["count"] == count
+        pages.append(body)
+        seen += ids(body)
+    return seen, pages
+
+
 def wait_until(fn, timeout, interval=0.1, what="condition"):
     """Polls fn() until it returns a true value; returns (value, seconds)."""
     start = time.monotonic()

@@ -31,17 +31,7 @@ def auth_headers(name):
 
 def walk(query, headers, limit=7):
     """Follows next links from the first page; returns (ids, pages)."""
-    body = assert_page(http(f"{WALK}?limit={limit}{query}", headers=headers))
-    count = body["count"]
-    pages = [body]
-    seen = ids(body)
-    while body["next"]:
-        assert len(pages) < 40, "too many pages"
-        body = assert_page(s.get_url(body["next"], headers=headers))
-        assert body["count"] == count
-        pages.append(body)
-        seen += ids(body)
-    return seen, pages
+    return s.walk_pages(f"{WALK}?limit={limit}{query}", headers)
 
 
 @pytest.mark.parametrize("viewer", list(VIEWERS))

@@ -75,16 +75,8 @@ VIEWERS = {
 }
 
 
-def walk(query, headers, limit=7, path=PATH):
-    body = assert_page(http(f"{path}?limit={limit}{query}", headers=headers))
-    count, pages, seen = body["count"], [body], ids(body)
-    while body["next"]:
-        assert len(pages) < 40, "too many pages"
-        body = assert_page(s.get_url(body["next"], headers=headers))
-        assert body["count"] == count
-        pages.append(body)
-        seen += ids(body)
-    return seen, pages
+def walk(query, headers, limit=7):
+    return s.walk_pages(f"{PATH}?limit={limit}{query}", headers)
 
 
 @pytest.mark.parametrize("viewer", list(VIEWERS))
