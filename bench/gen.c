@@ -24,6 +24,10 @@
  * mixed with uniform draws, so in-degree is skewed too and typical users share
  * popular followings.  300 "viewer" users (the token holders) follow 30..5,000
  * accounts, mostly popular ones, so they share followings with typical users.
+ * One "famous" user, an early joiner, is followed by every user who follows
+ * anyone but the heavy users and the ten user (about 200,000 followers: the followers list's heaviest case); its
+ * edges are drawn last, from a stream of their own, so every other edge is
+ * the same with or without them.
  * About 0.5% of users are soft-deleted (never the special users).  Follow
  * timestamps come in bursts that share one created_at value (many ties).
  * No self-follows and no duplicate pairs, by construction.
@@ -411,9 +415,9 @@ int main(int argc, char **argv)
 	int64_t *joined = calloc(N + 1, sizeof *joined);
 	uint32_t *joined_us = calloc(N + 1, sizeof *joined_us);
 	uint8_t *deleted = calloc(N + 1, 1);
-	uint8_t *special = calloc(N + 1, 1); /* 1 heavy, 2 ten, 3 viewer */
+	uint8_t *special = calloc(N + 1, 1); /* 1 heavy, 2 ten, 3 viewer, 4 famous */
 	uint32_t *deg = calloc(N + 1, sizeof *deg);
-	uint32_t heavy[N_HEAVY], viewers[N_VIEWERS], ten_user = 0;
+	uint32_t heavy[N_HEAVY], viewers[N_VIEWERS], ten_user = 0, famous = 0;
 	if (!joined || !joined_us || !deleted || !special || !deg)
 		return 1;
 
@@ -435,6 +439,10 @@ int main(int argc, char **argv)
 		else { viewers[i - N_HEAVY - 1] = u; special[u] = 3; }
 		deleted[u] = 0;
 	}
+	rng_seed(&r, seed, 9);
+	do famous = 1 + (uint32_t)below(&r, N / 100); while (special[famous]);
+	special[famous] = 4;
+	deleted[famous] = 0;
 	uint32_t n_deleted = 0;
 	for (uint32_t u = 1; u <= N; u++) n_deleted += deleted[u];
 
@@ -479,6 +487,7 @@ int main(int argc, char **argv)
 	uint32_t *cand = malloc((size_t)N * sizeof *cand);
 	uint32_t *tgt = malloc((size_t)N * sizeof *tgt);
 	uint32_t *vis_out = calloc(N + 1, sizeof *vis_out), *vis_in = calloc(N + 1, sizeof *vis_in);
+	uint8_t *follows_famous = calloc(N + 1, 1);
 	uint64_t edge_id = 0, edges_to_deleted = 0, ties = 0;
 	out_t *fo = out_open("follows.tsv");
 	for (uint32_t a = 1; a <= N; a++) {
@@ -541,8 +550,35 @@ int main(int argc, char **argv)
 				put_nl(fo);
 				if (deleted[b]) edges_to_deleted++; else vis_out[a]++;
 				if (!deleted[a]) vis_in[b]++;
+				if (b == famous) follows_famous[a] = 1;
 			}
 		}
+	}
+	/* The famous user's followers: everyone who follows anyone, each at its
+	 * own time after both joined, a tenth of them in seconds shared with
+	 * the previous one. */
+	rng_seed(&r, seed, 10);
+	int64_t t_prev = 0;
+	for (uint32_t a = 1; a <= N; a++) {
+		if (a == famous || !deg[a] || follows_famous[a] || special[a] == 1 || special[a] == 2)
+			continue;	/* the heavy users and the ten user keep their exact counts */
+		int64_t from = (joined[a] > joined[famous] ? joined[a] : joined[famous]) + 60, t;
+		uint32_t us = 0;
+		if (t_prev >= from && below(&r, 10) == 0) {
+			t = t_prev;
+			ties++;
+		} else {
+			t = from + (int64_t)below(&r, (uint64_t)(T_END - from));
+			us = below(&r, 10) < 7 ? 1 + (uint32_t)below(&r, 999999) : 0;
+		}
+		t_prev = t;
+		put_u(fo, ++edge_id); put_tab(fo);
+		put_u(fo, a); put_tab(fo);
+		put_u(fo, famous); put_tab(fo);
+		put_dt(fo, t, us);
+		put_nl(fo);
+		vis_out[a]++;
+		if (!deleted[a]) vis_in[famous]++;
 	}
 	out_close(fo);
 
@@ -765,9 +801,10 @@ int main(int argc, char **argv)
 	for (int i = 0; i < N_HEAVY; i++) { if (i) put_c(mo, ','); put_u(mo, vis_out[heavy[i]]); }
 	snprintf(buf, sizeof buf,
 		 "\nviewers=%u\nfollowings_p10=%u\nfollowings_median=%u\nfollowings_p90=%u\nfollowings_p99=%u\n"
-		 "followings_p999=%u\nmost_followed_user=%u\nmost_followed_followers=%u\n",
+		 "followings_p999=%u\nmost_followed_user=%u\nmost_followed_followers=%u\n"
+		 "famous_user=%u\nfamous_followers=%u\n",
 		 N_VIEWERS, sorted[N / 10], sorted[N / 2], sorted[N * 9 / 10], sorted[N * 99 / 100],
-		 sorted[(uint32_t)(N * 0.999)], max_in_user, max_in);
+		 sorted[(uint32_t)(N * 0.999)], max_in_user, max_in, famous, vis_in[famous]);
 	put_s(mo, buf);
 	out_close(mo);
 	return 0;

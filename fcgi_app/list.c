@@ -70,8 +70,7 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
     void *arg, struct response *resp)
 {
 	const struct list_request *fr = arg;
-	/* Only followings have per-day counts (db/install): followers' deep pages skip OFFSET rows. */
-	int64_t deep_offset = fr->list == LIST_FOLLOWINGS ? env->conf->deep_offset : 0;
+	int64_t deep_offset = env->conf->deep_offset;
 	const struct prefs *prefs;
 	struct store_context ctx;
 	struct page_plan plan;
@@ -121,7 +120,7 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 	total = ctx.subject_count > 0 ? ctx.subject_count : 0;
 	if (needs.days) {
 		/* A deep page: where each slice starts, and the mutual segment's size. */
-		rc = store_days(env->store, fr->subject, needs.split ? viewer : 0,
+		rc = store_days(env->store, fr->list, fr->subject, needs.split ? viewer : 0,
 		    !needs.split || plan_by_viewer(ctx.viewer_followings, ctx.subject_count),
 		    &days, &ndays);
 		if (rc != STORE_OK)

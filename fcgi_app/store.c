@@ -15,7 +15,7 @@ enum stmt_id {
 	STMT_CONTEXT_BY_ID,
 	STMT_CONTEXT_BY_TOKEN,	/* = STMT_CONTEXT_BY_ID + 1, as for every by-token statement */
 	STMT_DAYS_BY_VIEWER,
-	STMT_DAYS_BY_SUBJECT,
+	STMT_DAYS_BY_SUBJECT,	/* = STMT_DAYS_BY_VIEWER + 1, for either list */
 	STMT_PAGE_PLAIN,
 	STMT_PAGE_SPLIT_BY_VIEWER,
 	STMT_PAGE_SPLIT_BY_SUBJECT,
@@ -24,6 +24,8 @@ enum stmt_id {
 	STMT_IN_PAGE_PLAIN,
 	STMT_IN_PAGE_SPLIT_BY_VIEWER,
 	STMT_IN_PAGE_SPLIT_BY_SUBJECT,
+	STMT_IN_DAYS_BY_VIEWER,
+	STMT_IN_DAYS_BY_SUBJECT,
 	STMT_IS_FOLLOWED_BY_ID,
 	STMT_IS_FOLLOWED_BY_TOKEN,
 	STMT_IS_FOLLOWER_BY_ID,
@@ -208,20 +210,25 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
  * are (the folded day counts, a primary-key range with a row per day; the
  * logged changes not folded yet; the correction for pending users), and how
  * many of each day's edges the viewer shares.  The planner sums them until
- * each slice's offset.  Followings only: followers have no per-day counts
- * yet, so their deep pages skip their OFFSET through the index.
+ * each slice's offset.  The arguments name the list's end of an edge
+ * (`own`), the listed user's (`other`), its day-count table, its log delta
+ * (d_out, d_in) and its stored flag of the listed user's state.
  */
-#define DAYS_SQL(shared) \
+#define DAYS_SQL(own, other, counts, delta, flag, shared) \
 	"SELECT day, SUM(n), SUM(mn) FROM (" \
-	"  SELECT day, visible AS n, 0 AS mn FROM follow_day_counts WHERE follower_id = ?" \
-	"  UNION ALL SELECT l.day, l.d_out + l.late * COALESCE(w.deleted = 0, 0), 0 FROM follow_log l" \
-	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l.followed_id WHERE l.follower_id = ?" \
-	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f.followed_deleted = 0), 0" \
-	"    FROM follow_pending p JOIN follows f ON f.follower_id = ? AND f.followed_id = p.user_id" \
-	"      AND f.followed_deleted < 2" \
+	"  SELECT day, visible AS n, 0 AS mn FROM " counts " WHERE " own " = ?" \
+	"  UNION ALL SELECT l.day, l." delta " + l.late * COALESCE(w.deleted = 0, 0), 0 FROM follow_log l" \
+	"    LEFT JOIN users w ON l.late <> 0 AND w.id = l." other " WHERE l." own " = ?" \
+	"  UNION ALL SELECT DATE(f.created_at), (w.deleted = 0) - (f." flag " = 0), 0" \
+	"    FROM follow_pending p JOIN follows f ON f." own " = ? AND f." other " = p.user_id" \
+	"      AND f." flag " < 2" \
 	"    JOIN users w ON w.id = p.user_id" \
 	"  UNION ALL SELECT DATE(x.created_at), 0, 1" shared("?", "?") ") AS d" \
 	" GROUP BY day HAVING SUM(n) <> 0 ORDER BY day DESC"
+#define OUT_DAYS_SQL(shared) \
+	DAYS_SQL(OUT_OWN, OUT_OTHER, "follow_day_counts", "d_out", "followed_deleted", shared)
+#define IN_DAYS_SQL(shared) \
+	DAYS_SQL(IN_OWN, IN_OTHER, "follow_in_day_counts", "d_in", "follower_deleted", shared)
 
 /*
  * The reader, joined after the subject x as v: by user id (0: anonymous,
@@ -266,8 +273,8 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_PREFS] = PREFS_SQL,
 	[STMT_CONTEXT_BY_ID] = OUT_CONTEXT_SQL(VIEWER_BY_ID),
 	[STMT_CONTEXT_BY_TOKEN] = OUT_CONTEXT_SQL(VIEWER_BY_TOKEN),
-	[STMT_DAYS_BY_VIEWER] = DAYS_SQL(OUT_SHARED_BY_VIEWER),
-	[STMT_DAYS_BY_SUBJECT] = DAYS_SQL(OUT_SHARED_BY_SUBJECT),
+	[STMT_DAYS_BY_VIEWER] = OUT_DAYS_SQL(OUT_SHARED_BY_VIEWER),
+	[STMT_DAYS_BY_SUBJECT] = OUT_DAYS_SQL(OUT_SHARED_BY_SUBJECT),
 	[STMT_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES(OUT_OWN, OUT_OTHER)),
 	[STMT_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(OUT_SPLIT_EDGES(OUT_SHARED_BY_VIEWER)),
 	[STMT_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(OUT_SPLIT_EDGES(OUT_SHARED_BY_SUBJECT)),
@@ -276,6 +283,8 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_IN_PAGE_PLAIN] = PAGE_SQL(PLAIN_EDGES(IN_OWN, IN_OTHER)),
 	[STMT_IN_PAGE_SPLIT_BY_VIEWER] = PAGE_SQL(IN_SPLIT_EDGES(IN_SHARED_BY_VIEWER)),
 	[STMT_IN_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(IN_SPLIT_EDGES(IN_SHARED_BY_SUBJECT)),
+	[STMT_IN_DAYS_BY_VIEWER] = IN_DAYS_SQL(IN_SHARED_BY_VIEWER),
+	[STMT_IN_DAYS_BY_SUBJECT] = IN_DAYS_SQL(IN_SHARED_BY_SUBJECT),
 	[STMT_IS_FOLLOWED_BY_ID] = RELATION_BY_ID_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWED_BY_TOKEN] = RELATION_BY_TOKEN_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWER_BY_ID] = RELATION_BY_ID_SQL(FOLLOWS_VIEWER),
@@ -536,12 +545,15 @@ _Static_assert(STMT_CONTEXT_BY_TOKEN == STMT_CONTEXT_BY_ID + 1
     && STMT_IS_FOLLOWED_BY_TOKEN == STMT_IS_FOLLOWED_BY_ID + 1
     && STMT_IS_FOLLOWER_BY_TOKEN == STMT_IS_FOLLOWER_BY_ID + 1
     && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "by token follows by id");
+_Static_assert(STMT_DAYS_BY_SUBJECT == STMT_DAYS_BY_VIEWER + 1
+    && STMT_IN_DAYS_BY_SUBJECT == STMT_IN_DAYS_BY_VIEWER + 1, "by subject follows by viewer");
 
 static enum store_rc
-store_days_untimed(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
-    const struct store_day **days, size_t *ndays)
+store_days_untimed(struct store *s, enum list_kind list, int64_t subject, int64_t viewer,
+    bool by_viewer, const struct store_day **days, size_t *ndays)
 {
-	MYSQL_STMT *stmt = db_stmt(s->db, by_viewer ? STMT_DAYS_BY_VIEWER : STMT_DAYS_BY_SUBJECT);
+	enum stmt_id first = list == LIST_FOLLOWERS ? STMT_IN_DAYS_BY_VIEWER : STMT_DAYS_BY_VIEWER;
+	MYSQL_STMT *stmt = db_stmt(s->db, first + !by_viewer);
 	struct dbrow *row = &s->days_row;
 	MYSQL_BIND bind[5];
 	struct dbparam p;
@@ -811,10 +823,10 @@ store_load_counters(struct store *s, int64_t subject_id, const struct store_view
 }
 
 enum store_rc
-store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
+store_days(struct store *s, enum list_kind list, int64_t subject, int64_t viewer, bool by_viewer,
     const struct store_day **days, size_t *ndays)
 {
-	TIMED("days", &s->days_row, store_days_untimed(s, subject, viewer, by_viewer, days, ndays));
+	TIMED("days", &s->days_row, store_days_untimed(s, list, subject, viewer, by_viewer, days, ndays));
 }
 
 enum store_rc

@@ -18,8 +18,7 @@
  *              day bound, each edge's user probed for `deleted` by primary
  *              key (OFFSET skips those probes too), then the first `limit`
  *              users in page order, their counters (as above) and tags only;
- *   days       followings only (followers have no per-day counts yet),
- *              for a deep offset: the list's per-day counts newest first
+ *   days       for a deep offset: the list's per-day counts newest first
  *              (folded rows, the unfolded log, the pending correction) and,
  *              through a viewer, how many edges of each day the viewer
  *              shares (the intersection, O(min N) as in the context); the
@@ -173,13 +172,13 @@ struct store_day {
 };
 
 /*
- * The per-day counts of subject's visible list, newest day first, in an
+ * The per-day counts of subject's visible list (followings or followers), newest day first, in an
  * array the store owns until the next call.  viewer 0: every `mutual` is
  * 0.  by_viewer: the intersection is driven from the viewer's list (the
  * shorter one), else from the subject's.
  */
-enum store_rc store_days(struct store *s, int64_t subject, int64_t viewer, bool by_viewer,
-    const struct store_day **days, size_t *ndays);
+enum store_rc store_days(struct store *s, enum list_kind list, int64_t subject, int64_t viewer,
+    bool by_viewer, const struct store_day **days, size_t *ndays);
 
 enum store_rc store_fetch_page(struct store *s, const struct page_plan *plan,
     const struct page_sink *sink);

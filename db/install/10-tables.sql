@@ -5,7 +5,7 @@
 -- procedures of 30-routines.sql, in small transactions of their own.
 --
 -- The exact value of a counter at any moment, in any consistent read, is
---   folded value (follow_counters / follow_day_counts)
+--   folded value (follow_counters / follow_day_counts / follow_in_day_counts)
 --   + the changes not folded yet (follow_log)
 --   + the correction for users whose soft delete is not fanned out yet
 --     (follow_pending: edges whose stored flag differs from users.deleted).
@@ -27,8 +27,17 @@ CREATE TABLE IF NOT EXISTS follow_day_counts (
   PRIMARY KEY (follower_id, day)
 ) ENGINE=InnoDB;
 
+-- The same for followers: visible followers per followed user and UTC day
+-- of created_at, for the followers list's deep pages.
+CREATE TABLE IF NOT EXISTS follow_in_day_counts (
+  followed_id BIGINT UNSIGNED NOT NULL,
+  day         DATE            NOT NULL,
+  visible     INT             NOT NULL DEFAULT 0,
+  PRIMARY KEY (followed_id, day)
+) ENGINE=InnoDB;
+
 -- One row per change of what an edge contributes to its follower's
--- followings (and that day's count) and its followed user's followers.
+-- followings and its followed user's followers (and those days' counts).
 -- Writers only append here (ids from UUID_SHORT(), increasing: the end of
 -- the primary key), so their transactions share no row with each other or
 -- with the folding.  Not AUTO_INCREMENT: a hard delete logs its edges with
@@ -54,7 +63,7 @@ CREATE TABLE IF NOT EXISTS follow_log (
   late        TINYINT         NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   KEY ix_follow_log_out (follower_id, day, d_out, late, followed_id, edge_id),
-  KEY ix_follow_log_in (followed_id, d_in, late, follower_id)
+  KEY ix_follow_log_in (followed_id, day, d_in, late, follower_id)
 ) ENGINE=InnoDB;
 
 -- Users whose `deleted` changed and whose edges' stored flags

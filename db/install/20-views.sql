@@ -36,6 +36,16 @@ SELECT follower_id, day, SUM(n) AS n FROM (
     JOIN follows f ON f.followed_id = p.user_id AND f.followed_deleted < 2
 ) AS x GROUP BY follower_id, day;
 
+CREATE OR REPLACE VIEW followings_effective_in_day AS
+SELECT followed_id, day, SUM(n) AS n FROM (
+  SELECT followed_id, day, visible AS n FROM follow_in_day_counts
+  UNION ALL SELECT l.followed_id, l.day, l.d_in + l.late * COALESCE(v.deleted = 0, 0)
+    FROM follow_log l LEFT JOIN users v ON v.id = l.follower_id
+  UNION ALL SELECT f.followed_id, DATE(f.created_at), (w.deleted = 0) - (f.follower_deleted = 0)
+    FROM follow_pending p JOIN users w ON w.id = p.user_id
+    JOIN follows f ON f.follower_id = p.user_id AND f.follower_deleted < 2
+) AS x GROUP BY followed_id, day;
+
 -- The recounts: every edge (an index-only group-by), less the edges whose
 -- other end is soft-deleted (few, found from users): far cheaper than a
 -- probe of users for each of millions of edges.
@@ -60,6 +70,28 @@ SELECT follower_id, day, SUM(n) AS n FROM (
    WHERE w.deleted <> 0 GROUP BY f.follower_id, DATE(f.created_at)
 ) AS x GROUP BY follower_id, day HAVING SUM(n) <> 0;
 
+CREATE OR REPLACE VIEW followings_expected_in_day AS
+SELECT followed_id, day, SUM(n) AS n FROM (
+  SELECT followed_id, DATE(created_at) AS day, COUNT(*) AS n FROM follows GROUP BY followed_id, DATE(created_at)
+  UNION ALL SELECT f.followed_id, DATE(f.created_at), -COUNT(*) FROM users w JOIN follows f ON f.follower_id = w.id
+   WHERE w.deleted <> 0 GROUP BY f.followed_id, DATE(f.created_at)
+) AS x GROUP BY followed_id, day HAVING SUM(n) <> 0;
+
+-- The day counts that differ, per list (followings, followers), for the
+-- differences below, `repair`, and the install's fill of a day-count table
+-- that an upgrade adds (followings-db).
+CREATE OR REPLACE VIEW followings_day_differences AS
+SELECT k.follower_id AS user_id, k.day, SUM(k.e) AS expected, SUM(k.a) AS effective FROM (
+  SELECT follower_id, day, n AS e, 0 AS a FROM followings_expected_day
+  UNION ALL SELECT follower_id, day, 0, n FROM followings_effective_day
+) AS k GROUP BY k.follower_id, k.day HAVING SUM(k.e) <> SUM(k.a);
+
+CREATE OR REPLACE VIEW followings_in_day_differences AS
+SELECT k.followed_id AS user_id, k.day, SUM(k.e) AS expected, SUM(k.a) AS effective FROM (
+  SELECT followed_id, day, n AS e, 0 AS a FROM followings_expected_in_day
+  UNION ALL SELECT followed_id, day, 0, n FROM followings_effective_in_day
+) AS k GROUP BY k.followed_id, k.day HAVING SUM(k.e) <> SUM(k.a);
+
 -- Every difference, one row each: what, whose, which day, expected, effective.
 -- Values of users that no longer exist are left out (their rows are inert).
 CREATE OR REPLACE VIEW followings_differences AS
@@ -73,11 +105,11 @@ SELECT 'followers', u.id, NULL, COALESCE(e.n, 0), COALESCE(a.n, 0)
   LEFT JOIN followings_effective_in a ON a.user_id = u.id
  WHERE COALESCE(e.n, 0) <> COALESCE(a.n, 0)
 UNION ALL
-SELECT 'day', k.follower_id, k.day, SUM(k.e), SUM(k.a) FROM (
-  SELECT follower_id, day, n AS e, 0 AS a FROM followings_expected_day
-  UNION ALL SELECT follower_id, day, 0, n FROM followings_effective_day
-) AS k JOIN users u ON u.id = k.follower_id
- GROUP BY k.follower_id, k.day HAVING SUM(k.e) <> SUM(k.a)
+SELECT 'day', d.user_id, d.day, d.expected, d.effective
+  FROM followings_day_differences d JOIN users u ON u.id = d.user_id
+UNION ALL
+SELECT 'followers day', d.user_id, d.day, d.expected, d.effective
+  FROM followings_in_day_differences d JOIN users u ON u.id = d.user_id
 UNION ALL
 SELECT 'uncounted edge', f.follower_id, NULL, 1, 0 FROM follows f WHERE f.followed_deleted IS NULL
 UNION ALL

@@ -99,6 +99,9 @@ BEGIN
   INSERT INTO follow_day_counts (follower_id, day, visible)
     SELECT follower_id, day, SUM(d_out) FROM followings_tmp_delta GROUP BY follower_id, day HAVING SUM(d_out) <> 0
     ON DUPLICATE KEY UPDATE visible = visible + VALUES(visible);
+  INSERT INTO follow_in_day_counts (followed_id, day, visible)
+    SELECT followed_id, day, SUM(d_in) FROM followings_tmp_delta GROUP BY followed_id, day HAVING SUM(d_in) <> 0
+    ON DUPLICATE KEY UPDATE visible = visible + VALUES(visible);
 END//
 
 -- Up to p_batch log rows into the counters, and out of the log.  A late

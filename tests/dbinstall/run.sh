@@ -15,6 +15,9 @@
 #    no lock-wait timeout: the bare tables show none).  The upkeep drains;
 #    `followings-db verify` must find every value exact.
 # 5. `install` once more: idempotent, still exact.
+# 5b. An upgrade under writes: the database made to look as an install of
+#    the version before the followers' per-day counts left it; `install`
+#    adds and fills them; the writers fail nothing; verify is exact.
 # 6. `uninstall`: exactly the contract tables are left, with the DDL of a
 #    fresh db/contract.sql and the same rows (CHECKSUM TABLE) as just before.
 # Prints "N passed, N failed"; exits non-zero on any failure.
@@ -61,10 +64,37 @@ tables() { s -N -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE
 check "the copy holds the bare contract tables only ($(s -N -e 'SELECT COUNT(*) FROM follows') follows)" \
 	test "$(tables)" = "$contract"
 
+# The writer-stress mix in the background, and its verdict once stopped:
+# it must have run, and none of its statements may have failed.  The bare
+# tables show no failure under this mix; neither may ours (the edge gate
+# keeps the upkeep's batches and the moderators' hard deletes apart:
+# db/install/30-routines.sql).
+start_writers() {
+	"$tool" -S "$sock" -D "$BENCH_DB" -c "$conns" -t 3600 --hot 5 >"$tmp/stress.out" 2>"$tmp/stress.err" &
+	stress_pid=$!
+	sleep 2
+}
+op_failed() { awk -v op="op=$1" '$1 == op { n = 0; for (i = 3; i <= 6; i++) { split($i, a, "="); n += a[2] } print n }' "$tmp/stress.out"; }
+stop_writers() {	# what they ran during
+	local total op n op_failures=0
+	sleep 2
+	kill -TERM "$stress_pid"
+	wait "$stress_pid"
+	stress_pid=
+	cat "$tmp/stress.out"
+	[ -s "$tmp/stress.err" ] && sed 's/^/  writer: /' "$tmp/stress.err"
+	total=$(sed -n 's/^total.* done=\([0-9]*\) failed=\([0-9]*\).*/\1 \2/p' "$tmp/stress.out")
+	check "writers ran during the $1: ${total% *} statements done" test "${total% *}" -gt 1000
+	for op in follow unfollow soft_delete_restore hard_delete signup; do
+		n=$(op_failed "$op")
+		op_failures=$((op_failures + ${n:-0}))
+		[ "${n:-0}" = 0 ] || echo "  $op: $n failed"
+	done
+	check "no writer's statement failed during the $1: $op_failures" test "$op_failures" = 0
+}
+
 # ---------------------------------------------------------------- install under writes
-"$tool" -S "$sock" -D "$BENCH_DB" -c "$conns" -t 3600 --hot 5 >"$tmp/stress.out" 2>"$tmp/stress.err" &
-stress_pid=$!
-sleep 2
+start_writers
 t0=$(now)
 "$fdb" install "${client[@]}" >"$tmp/install1.log" 2>&1 &
 inst=$!
@@ -84,25 +114,7 @@ t1=$(now)
 check "install run again resumes and completes" "$fdb" install "${client[@]}" >"$tmp/install2.log" 2>&1
 install_s=$(secs "$t0")
 resume_s=$(secs "$t1")
-sleep 2
-kill -TERM "$stress_pid"
-wait "$stress_pid"
-stress_pid=
-cat "$tmp/stress.out"
-[ -s "$tmp/stress.err" ] && sed 's/^/  writer: /' "$tmp/stress.err"
-total=$(sed -n 's/^total.* done=\([0-9]*\) failed=\([0-9]*\).*/\1 \2/p' "$tmp/stress.out")
-check "writers ran during the install: ${total% *} statements done" test "${total% *}" -gt 1000
-# The bare tables show no failure under this mix; neither may ours (the
-# edge gate keeps the upkeep's batches and the moderators' hard deletes
-# apart: db/install/30-routines.sql).
-op_failed() { awk -v op="op=$1" '$1 == op { n = 0; for (i = 3; i <= 6; i++) { split($i, a, "="); n += a[2] } print n }' "$tmp/stress.out"; }
-failed=0
-for op in follow unfollow soft_delete_restore hard_delete signup; do
-	n=$(op_failed "$op")
-	failed=$((failed + ${n:-0}))
-	[ "${n:-0}" = 0 ] || echo "  $op: $n failed"
-done
-check "no writer's statement failed during the install: $failed" test "$failed" = 0
+stop_writers install
 echo "install under writes: ${install_s} s in all, ${resume_s} s after the kill"
 grep -h 'followings-db:' "$tmp/install2.log" | sed 's/^/  /'
 
@@ -129,6 +141,25 @@ if ! check "verify: every derived value exact after the install under writes" "$
 fi
 check "install is idempotent" "$fdb" install "${client[@]}" >"$tmp/install3.log" 2>&1
 check "verify: still exact" "$fdb" verify "${client[@]}"
+
+# ---------------------------------------------------------------- upgrade under writes
+# A database installed by the version before the followers' day counts:
+# every edge counted, no follow_in_day_counts, the log's followers index
+# without its day.  The install adds the table and fills it from one
+# consistent read while the writers go on.
+s -e "DROP TABLE follow_in_day_counts; ALTER TABLE follow_log DROP INDEX ix_follow_log_in,
+      ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id)"
+start_writers
+t=$(now)
+check "install over the earlier version" "$fdb" install "${client[@]}" >"$tmp/install4.log" 2>&1
+echo "  upgraded in $(secs "$t") s"
+grep -h 'followings-db:' "$tmp/install4.log" | sed 's/^/  /'
+check "the upgrade filled follow_in_day_counts" grep -q 'follow_in_day_counts: filled' "$tmp/install4.log"
+stop_writers upgrade
+check "the upkeep drains after the upgrade" "$fdb" maintain "${client[@]}"
+if ! check "verify: every derived value exact after the upgrade under writes" "$fdb" verify "${client[@]}"; then
+	explain_stale
+fi
 
 # ---------------------------------------------------------------- uninstall
 # The contract tables' rows: CHECKSUM TABLE for the tables we never alter,

@@ -109,6 +109,10 @@ def followings_path(uid):
     return f"/api/v2/user/{uid}/followings/"
 
 
+def followers_path(uid):
+    return f"/api/v2/user/{uid}/followers/"
+
+
 # --------------------------------------------------------------------- HTTP
 
 @dataclass
@@ -421,18 +425,23 @@ def restore_default_prefs():
                what="service back to default preferences")
 
 
-def expected_order(owner, viewer=None, mutual=None):
-    """User ids of owner's followings in contract order, from the contract
-    tables only: not soft-deleted; viewer's followings first (everything when
-    viewer == owner); then created_at desc, follows.id desc; filtered by
-    mutual (None, 0 or 1)."""
+# Each list's ends of a follows edge: the owner's, and the listed user's.
+LIST_ENDS = {"followings": ("follower_id", "followed_id"), "followers": ("followed_id", "follower_id")}
+LIST_PATHS = {"followings": followings_path, "followers": followers_path}
+
+
+def expected_order(owner, viewer=None, mutual=None, kind="followings"):
+    """User ids of owner's followings (or followers) in contract order, from
+    the contract tables only: not soft-deleted; the ones viewer follows first
+    (for one's own followings: everything; for one's own followers: the ones
+    followed back); then created_at desc, follows.id desc; filtered by mutual
+    (None, 0 or 1)."""
+    own, other = LIST_ENDS[kind]
     rows = sql(
-        "SELECT f.id, f.followed_id, DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s.%f') "
-        "FROM follows f JOIN users u ON u.id = f.followed_id "
-        f"WHERE f.follower_id = {int(owner)} AND u.deleted = 0;")
-    viewed = set()
-    if viewer is not None:
-        viewed = set(sql_ints(f"SELECT followed_id FROM follows WHERE follower_id = {int(viewer)};"))
+        f"SELECT f.id, f.{other}, DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s.%f') "
+        f"FROM follows f JOIN users u ON u.id = f.{other} "
+        f"WHERE f.{own} = {int(owner)} AND u.deleted = 0;")
+    viewed = follows_of(viewer) if viewer is not None else set()
     edges = [(int(fid), int(uid), created) for fid, uid, created in rows]
     edges.sort(key=lambda e: (e[2], e[0]), reverse=True)    # newest, then id desc
     edges.sort(key=lambda e: 0 if e[1] in viewed else 1)    # stable: mutual first

@@ -12,7 +12,7 @@ import random
 import pytest
 
 import support as s
-from support import http, assert_page, assert_error, assert_field_errors, ids
+from support import http, assert_page, assert_error, assert_field_errors, ids, followers_path
 
 S = 720
 FOLLOWERS = list(range(721, 761))
@@ -22,10 +22,6 @@ OURS = [S, GONE, BYSTANDER] + FOLLOWERS
 V = s.VIEWER
 TIMES = ["2024-05-01 10:00:00", "2024-05-02 10:00:00.5", "2024-05-02 10:00:00.5",
          "2024-05-03 09:00:00"]
-
-
-def followers_path(uid):
-    return f"/api/v2/user/{uid}/followers/"
 
 
 PATH = followers_path(S)
@@ -48,22 +44,7 @@ def graph():
 
 
 def expected_followers(owner, viewer=None, mutual=None):
-    """Follower ids of owner in contract order, from the contract tables
-    only: not soft-deleted; the ones viewer follows first; then created_at
-    desc, follows.id desc; filtered by mutual (None, 0 or 1)."""
-    rows = s.sql(
-        "SELECT f.id, f.follower_id, DATE_FORMAT(f.created_at, '%Y-%m-%d %H:%i:%s.%f') "
-        "FROM follows f JOIN users u ON u.id = f.follower_id "
-        f"WHERE f.followed_id = {int(owner)} AND u.deleted = 0;")
-    viewed = s.follows_of(viewer) if viewer is not None else set()
-    edges = [(int(fid), int(uid), created) for fid, uid, created in rows]
-    edges.sort(key=lambda e: (e[2], e[0]), reverse=True)
-    edges.sort(key=lambda e: 0 if e[1] in viewed else 1)
-    if mutual == 1:
-        edges = [e for e in edges if e[1] in viewed]
-    elif mutual == 0:
-        edges = [e for e in edges if e[1] not in viewed]
-    return [e[1] for e in edges]
+    return s.expected_order(owner, viewer, mutual, kind="followers")
 
 
 VIEWERS = {

@@ -102,3 +102,52 @@ def test_verify_notices_a_trigger_of_an_earlier_version_beside_todays():
     p = run("repair")
     assert p.returncode == 0, p.stderr
     assert triggers() == SERVICE_TRIGGERS
+
+
+def busiest_followed():
+    """(user, day) with the most visible followers on one day."""
+    return s.sql("SELECT f.followed_id, DATE(f.created_at) FROM follows f "
+                 "JOIN users u ON u.id = f.follower_id AND u.deleted = 0 "
+                 "JOIN users w ON w.id = f.followed_id AND w.deleted = 0 "
+                 "GROUP BY f.followed_id, DATE(f.created_at) ORDER BY COUNT(*) DESC LIMIT 1;")[0]
+
+
+def test_verify_notices_a_followers_day_count_that_is_off_and_repair_fixes_it():
+    uid, day = busiest_followed()
+    s.sql(f"INSERT INTO follow_in_day_counts (followed_id, day, visible) VALUES ({uid}, '{day}', 3) "
+          "ON DUPLICATE KEY UPDATE visible = visible + 3;")
+    p = run("verify")
+    assert p.returncode == 1 and f"followers day\t{uid}\t{day}" in p.stderr, p.stderr
+    p = run("repair")
+    assert p.returncode == 0, p.stderr
+    assert run("verify").returncode == 0
+
+
+def test_install_over_a_version_without_followers_day_counts_fills_them():
+    # The install of an earlier version: every edge counted, no
+    # follow_in_day_counts, the log's followers index without its day.
+    s.sql("CALL followings_maintain(100000, @w);")
+    s.sql("DROP TABLE follow_in_day_counts;"
+          "ALTER TABLE follow_log DROP INDEX ix_follow_log_in, "
+          "  ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id);")
+    uid, day = busiest_followed()
+    p = run("install")
+    assert p.returncode == 0, p.stderr
+    assert "follow_in_day_counts: filled" in p.stderr, p.stderr
+    assert s.sql_ints("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                      "AND TABLE_NAME = 'follow_log' AND INDEX_NAME = 'ix_follow_log_in' "
+                      "AND COLUMN_NAME = 'day' AND SEQ_IN_INDEX = 2;") == [1]
+    assert s.sql_ints("SELECT COUNT(*) FROM followings_meta WHERE name LIKE 'fill_%';") == [0]
+    folded = s.sql_ints(f"SELECT visible FROM follow_in_day_counts WHERE followed_id = {uid} "
+                        f"AND day = '{day}';")
+    assert folded and folded[0] > 0
+    # A follow on that day after the upgrade: its log row beside the filled count.
+    a = s.sql_ints(f"SELECT id FROM users WHERE deleted = 0 AND id <> {uid} AND id NOT IN "
+                   f"(SELECT follower_id FROM follows WHERE followed_id = {uid}) ORDER BY id LIMIT 1;")[0]
+    s.sql(f"INSERT INTO follows (follower_id, followed_id, created_at) VALUES ({a}, {uid}, '{day} 12:00:00');")
+    assert run("verify").returncode == 0
+    # A second install has nothing to fill.
+    p = run("install")
+    assert p.returncode == 0 and "filled" not in p.stderr, p.stderr
+    assert run("verify").returncode == 0
+    s.sql(f"DELETE FROM follows WHERE follower_id = {a} AND followed_id = {uid};")
