@@ -20,15 +20,20 @@ def test_everything_derived_is_exact_after_the_suite():
     assert p.returncode == 0, p.stderr
 
 
+def verify_reports_and_repair_fixes(line):
+    """verify exits 1 naming `line`; repair succeeds; verify is clean again."""
+    p = run("verify")
+    assert p.returncode == 1 and line in p.stderr, p.stderr
+    p = run("repair")
+    assert p.returncode == 0, p.stderr
+    assert run("verify").returncode == 0
+
+
 def test_verify_notices_a_counter_that_is_off_and_repair_fixes_it():
     uid = s.sql_ints("SELECT MIN(id) FROM users WHERE deleted = 0;")[0]
     s.sql(f"INSERT INTO follow_counters (user_id, followers) VALUES ({uid}, 7) "
           "ON DUPLICATE KEY UPDATE followers = followers + 7;")
-    p = run("verify")
-    assert p.returncode == 1 and f"followers\t{uid}" in p.stderr, p.stderr
-    p = run("repair")
-    assert p.returncode == 0, p.stderr
-    assert run("verify").returncode == 0
+    verify_reports_and_repair_fixes(f"followers\t{uid}")
 
 
 def test_verify_notices_a_missing_edge_gate_and_repair_restores_it():
@@ -116,11 +121,7 @@ def test_verify_notices_a_followers_day_count_that_is_off_and_repair_fixes_it():
     uid, day = busiest_followed()
     s.sql(f"INSERT INTO follow_in_day_counts (followed_id, day, visible) VALUES ({uid}, '{day}', 3) "
           "ON DUPLICATE KEY UPDATE visible = visible + 3;")
-    p = run("verify")
-    assert p.returncode == 1 and f"followers day\t{uid}\t{day}" in p.stderr, p.stderr
-    p = run("repair")
-    assert p.returncode == 0, p.stderr
-    assert run("verify").returncode == 0
+    verify_reports_and_repair_fixes(f"followers day\t{uid}\t{day}")
 
 
 def test_install_over_a_version_without_followers_day_counts_fills_them():
