@@ -152,3 +152,19 @@ def test_install_over_a_version_without_followers_day_counts_fills_them():
     assert p.returncode == 0 and "filled" not in p.stderr, p.stderr
     assert run("verify").returncode == 0
     s.sql(f"DELETE FROM follows WHERE follower_id = {a} AND followed_id = {uid};")
+
+
+def test_maintain_fails_rather_than_loops_when_the_server_fails_its_call():
+    # A dropped procedure (an uninstall beside a running upkeep, a failed
+    # install) once made `maintain` spin on the error forever.
+    s.sql("DROP PROCEDURE followings_run;")
+    try:
+        p = run("maintain")
+        assert p.returncode != 0, p.stderr
+        assert "query failed: CALL followings_run" in p.stderr, p.stderr
+        assert "does not exist" in p.stderr, p.stderr
+    finally:
+        p = run("install")     # puts the procedure back
+        assert p.returncode == 0, p.stderr
+    assert run("maintain").returncode == 0
+    assert run("verify").returncode == 0
