@@ -3,6 +3,8 @@
 #
 #   bench/load.sh           reuse the loaded data set if present, else build it
 #   bench/load.sh --force   rebuild it
+#   bench/load.sh --bare    only as far as the bare contract tables (bare/,
+#                           all tests/dbinstall needs): no install, no verify
 #
 # The data set lives in $BENCH_CACHE/ds-KEY (default /var/tmp/followings-bench),
 # KEY = hash of gen.c, db/contract.sql, db/install/*.sql, db/followings-db, this script, seed and
@@ -20,8 +22,11 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-force=0
-[ "${1:-}" = --force ] && force=1
+force=0 bare=0
+case "${1:-}" in
+--force) force=1 ;;
+--bare) bare=1 ;;
+esac
 
 mkdir -p "$BENCH_CACHE"
 if [ "${BENCH_LOCKED:-}" != 1 ]; then
@@ -29,7 +34,7 @@ if [ "${BENCH_LOCKED:-}" != 1 ]; then
 	flock -w 900 9 || die "another benchmark holds $BENCH_CACHE/lock"
 fi
 
-if [ $force = 0 ] && [ -f "$DS_DIR/.complete" ]; then
+if [ $force = 0 ] && { [ -f "$DS_DIR/.complete" ] || { [ $bare = 1 ] && [ -f "$DS_DIR/.bare" ]; }; }; then
 	log "data set $DS_DIR is loaded (reused)"
 	echo "$DS_DIR"
 	exit 0
@@ -40,6 +45,16 @@ rm -rf "$DS_DIR"
 mkdir -p "$DS_DIR/csv"
 exec 3>"$DS_DIR/load.log"
 T0=$(date +%s.%N)
+# Keep only this data set.
+remove_older_data_sets() {
+	local old
+	for old in "$BENCH_CACHE"/ds-*; do
+		[ "$old" = "$DS_DIR" ] && continue
+		[ -d "$old" ] || continue
+		[ -f "$old/sandbox/mysqld.pid" ] && sbx stop "$old/sandbox" || true
+		rm -rf "$old" || log "warning: could not remove the old data set $old"
+	done
+}
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 step() { log "$*"; echo "## $*" >&3; }
 
@@ -124,6 +139,15 @@ diff -u "$DS_DIR/follows.ddl.before" "$DS_DIR/follows.ddl.after" >&2 || die "fol
 step "saving the bare contract tables (bare/)"
 sbx stop "$SBX_DIR"
 cp -a "$SBX_DIR/data" "$DS_DIR/bare"
+if [ $bare = 1 ]; then
+	trap - EXIT
+	printf 'generate_seconds=%s\nload_data_seconds=%s\nindex_seconds=%s\n' "$GEN_S" "$LOAD_DATA_S" "$INDEX_S" >>"$DS_DIR/meta.txt"
+	touch "$DS_DIR/.bare"
+	remove_older_data_sets
+	log "bare contract tables ready in $(since "$T0")s (a full bench/load.sh adds the install)"
+	echo "$DS_DIR"
+	exit 0
+fi
 sbx start "$SBX_DIR"
 
 step "followings-db install onto the full contract tables"
@@ -177,12 +201,6 @@ build_seconds_total=$TOTAL_S
 datadir_size=$du_db
 EOF
 touch "$DS_DIR/.complete"
-# Keep only this data set.
-for old in "$BENCH_CACHE"/ds-*; do
-	[ "$old" = "$DS_DIR" ] && continue
-	[ -d "$old" ] || continue
-	[ -f "$old/sandbox/mysqld.pid" ] && sbx stop "$old/sandbox" || true
-	rm -rf "$old" || log "warning: could not remove the old data set $old"
-done
+remove_older_data_sets
 log "data set ready in ${TOTAL_S}s (generate ${GEN_S}s, load ${LOAD_S}s: LOAD DATA ${LOAD_DATA_S}s, indexes ${INDEX_S}s, followings-db install ${INSTALL_S}s, verify ${VERIFY_S}s); datadir $du_db"
 echo "$DS_DIR"
