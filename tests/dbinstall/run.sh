@@ -4,17 +4,20 @@
 #
 #   tests/dbinstall/run.sh
 #
-# 1. The benchmark's data set (bench/load.sh: 210,000 users, 3.2M follows)
-#    as bare contract tables, in a private copy.
+# 1. The benchmark's data set (bench/load.sh --bare: 210,000 users, 3.4M
+#    follows) as bare contract tables, in a private copy.
 # 2. The writer-stress mix (bench/writer_stress.c: follow, unfollow, soft
 #    delete/restore, hard delete, sign-up; 8 connections, 5 hot accounts)
 #    runs for the whole install.
-# 3. `followings-db install` is killed with SIGKILL in the middle of its
-#    backfill, then run again: it resumes and finishes.
+# 3. `followings-db install` is killed with SIGKILL twice: first while the
+#    server builds an index for it (the build runs on without its client:
+#    the next install waits for it), then in the middle of its backfill;
+#    run a third time, it resumes and finishes.
 # 4. The writers stop: no statement of theirs may have failed (no deadlock,
 #    no lock-wait timeout: the bare tables show none).  The upkeep drains;
 #    `followings-db verify` must find every value exact.
-# 5. `install` once more: idempotent, still exact.
+# 5. `install` once more: idempotent, no edge left to count (the verify
+#    after the upgrade below checks every value again).
 # 5b. An upgrade under writes: the database made to look as an install of
 #    the version before the followers' per-day counts left it; `install`
 #    adds and fills them; the writers fail nothing; verify is exact.
@@ -27,17 +30,20 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/bench/lib.sh"
 fdb="$repo/db/followings-db"
 conns=${DBINSTALL_CONNS:-8}	# script/test uses 4, to keep CI short
-kill_after=${DBINSTALL_KILL_AFTER:-20}
+kill_after=${DBINSTALL_KILL_AFTER:-5}	# seconds into the backfill
 
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; return 1; fi; }
+# logged FILE COMMAND...: runs it with its output in FILE (the check's own
+# line stays on the terminal); prints FILE when it fails.
+logged() { local f=$1; shift; "$@" >"$f" 2>&1 || { cat "$f"; return 1; }; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-ds=$("$repo/bench/load.sh") || { echo "dbinstall: bench/load.sh failed" >&2; exit 1; }
+ds=$("$repo/bench/load.sh" --bare) || { echo "dbinstall: bench/load.sh failed" >&2; exit 1; }
 [ -d "$ds/bare" ] || { echo "dbinstall: $ds/bare missing" >&2; exit 1; }
 tool=$(build_tool writer_stress "$BENCH_SRC/writer_stress.c" \
 	$(mariadb_config --include --libs 2>/dev/null || mysql_config --include --libs) -lpthread)
@@ -48,7 +54,11 @@ stress_pid=
 cleanup() {
 	[ -n "$stress_pid" ] && kill "$stress_pid" 2>/dev/null
 	bash "$SANDBOX" stop "$db" >/dev/null 2>&1
-	rm -rf "$tmp"
+	if [ "$failed" -gt 0 ] && [ -n "${DBINSTALL_KEEP:-}" ]; then
+		echo "dbinstall: the database is kept in $tmp (DBINSTALL_KEEP)"
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 mkdir -p "$db"
@@ -94,29 +104,53 @@ stop_writers() {	# what they ran during
 }
 
 # ---------------------------------------------------------------- install under writes
+# Waits (up to 10 min) until the install $1 is at the point "$2" tells (an
+# SQL query printing something), or has ended; true if it is still running.
+install_reaches() {
+	local pid=$1 query=$2 end=$(($(date +%s) + 600))
+	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do
+		[ -n "$(s -N -e "$query" 2>/dev/null)" ] && return 0
+		sleep 0.2
+	done
+	kill -0 "$pid" 2>/dev/null
+}
+kill_install() { kill -9 "$1"; pkill -9 -P "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+building_index="SELECT ID FROM information_schema.PROCESSLIST
+                 WHERE INFO LIKE 'ALTER TABLE follows ADD INDEX ix_follows_page%'"
+backfill_cursor="SELECT value FROM followings_meta WHERE name = 'backfill_after'"
+
 start_writers
 t0=$(now)
 "$fdb" install "${client[@]}" >"$tmp/install1.log" 2>&1 &
 inst=$!
-sleep "$kill_after"
-if kill -0 "$inst" 2>/dev/null; then
-	kill -9 "$inst"
-	pkill -9 -P "$inst" 2>/dev/null
-	wait "$inst" 2>/dev/null
-	left=$(s -N -e "SELECT COUNT(*) FROM follows WHERE followed_deleted IS NULL")
-	ok "install killed after ${kill_after} s, in its backfill ($left edges not counted yet)"
-	check "the kill left a backfill cursor to resume from" \
-		test -n "$(s -N -e "SELECT value FROM followings_meta WHERE name = 'backfill_after'")"
+if install_reaches "$inst" "$building_index"; then
+	kill_install "$inst"
+	ok "install killed while the server built ix_follows_page for it"
+	check "the index build runs on in the server without its client" test -n "$(s -N -e "$building_index")"
 else
-	bad "install finished within ${kill_after} s: the kill-and-resume path was not exercised"
+	bad "install ended before its index build: the kill during DDL was not exercised"
+fi
+"$fdb" install "${client[@]}" >"$tmp/install2.log" 2>&1 &
+inst=$!
+if install_reaches "$inst" "$backfill_cursor"; then
+	sleep "$kill_after"
+	kill_install "$inst"
+	left=$(s -N -e "SELECT COUNT(*) FROM follows WHERE followed_deleted IS NULL")
+	ok "install run again, killed ${kill_after} s into its backfill ($left edges not counted yet)"
+	check "the second install waited for the first one's index build" \
+		grep -q "waiting for another session's ALTER TABLE" "$tmp/install2.log"
+	check "the kill left a backfill cursor to resume from" test -n "$(s -N -e "$backfill_cursor")"
+else
+	bad "install ended before its backfill: the kill-and-resume path was not exercised"
+	cat "$tmp/install2.log"
 fi
 t1=$(now)
-check "install run again resumes and completes" "$fdb" install "${client[@]}" >"$tmp/install2.log" 2>&1
+check "install run a third time resumes and completes" logged "$tmp/install3.log" "$fdb" install "${client[@]}"
 install_s=$(secs "$t0")
 resume_s=$(secs "$t1")
 stop_writers install
 echo "install under writes: ${install_s} s in all, ${resume_s} s after the kill"
-grep -h 'followings-db:' "$tmp/install2.log" | sed 's/^/  /'
+grep -h 'followings-db:' "$tmp/install3.log" | sed 's/^/  /'
 
 t=$(now)
 check "the upkeep drains" "$fdb" maintain "${client[@]}"
@@ -134,13 +168,24 @@ explain_stale() {
 	         w.deleted, w.date_joined FROM follows f JOIN users w ON w.id = f.follower_id
 	   WHERE f.follower_deleted < 2 AND f.follower_deleted <> (w.deleted <> 0)
 	   LIMIT 20;
-	  SELECT COUNT(*) AS pending FROM follow_pending; SELECT COUNT(*) AS log_rows FROM follow_log;"
+	  SELECT COUNT(*) AS pending FROM follow_pending; SELECT COUNT(*) AS log_rows FROM follow_log;
+	  SELECT followed_deleted AS flag, COUNT(*) AS edges FROM follows
+	   WHERE followed_deleted IS NULL OR followed_deleted >= 2 GROUP BY followed_deleted;"
+	# The edges of the first users verify names, with their flags and users.
+	local users
+	users=$("$fdb" verify "${client[@]}" 2>&1 | awk -F'\t' '$1 == "followings" || $1 == "followers" { print $2 }' |
+		head -n 4 | paste -sd, -)
+	[ -n "$users" ] && s -e "SELECT f.*, a.deleted AS follower_del, a.date_joined AS follower_joined,
+	    b.deleted AS followed_del FROM follows f JOIN users a ON a.id = f.follower_id JOIN users b ON b.id = f.followed_id
+	   WHERE (f.follower_id IN ($users) OR f.followed_id IN ($users)) AND f.created_at >= CURDATE()
+	   ORDER BY f.id LIMIT 40"
 }
 if ! check "verify: every derived value exact after the install under writes" "$fdb" verify "${client[@]}"; then
 	explain_stale
 fi
-check "install is idempotent" "$fdb" install "${client[@]}" >"$tmp/install3.log" 2>&1
-check "verify: still exact" "$fdb" verify "${client[@]}"
+check "install is idempotent" logged "$tmp/install5.log" "$fdb" install "${client[@]}"
+check "the idempotent install had no edge left to count" \
+	test "$(grep -o 'backfill: [0-9]* edges left' "$tmp/install5.log" | paste -sd' ')" = "backfill: 0 edges left"
 
 # ---------------------------------------------------------------- upgrade under writes
 # A database installed by the version before the followers' day counts:
@@ -151,7 +196,7 @@ s -e "DROP TABLE follow_in_day_counts; ALTER TABLE follow_log DROP INDEX ix_foll
       ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id)"
 start_writers
 t=$(now)
-check "install over the earlier version" "$fdb" install "${client[@]}" >"$tmp/install4.log" 2>&1
+check "install over the earlier version" logged "$tmp/install4.log" "$fdb" install "${client[@]}"
 echo "  upgraded in $(secs "$t") s"
 grep -h 'followings-db:' "$tmp/install4.log" | sed 's/^/  /'
 check "the upgrade filled follow_in_day_counts" grep -q 'follow_in_day_counts: filled' "$tmp/install4.log"
