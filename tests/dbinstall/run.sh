@@ -23,7 +23,8 @@
 #    adds and fills them; the writers fail nothing; verify is exact.
 # 6. `uninstall`: exactly the contract tables are left, with the DDL of a
 #    fresh db/contract.sql and the same rows (CHECKSUM TABLE) as just before.
-# Prints "N passed, N failed"; exits non-zero on any failure.
+# Prints "N passed, N failed"; exits non-zero on any failure.  With
+# DBINSTALL_KEEP=1 a failed run leaves its database (the path is printed).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=bench/lib.sh
