@@ -113,6 +113,14 @@ SELECT 'followers day', d.user_id, d.day, d.expected, d.effective
 UNION ALL
 SELECT 'uncounted edge', f.follower_id, NULL, 1, 0 FROM follows f WHERE f.followed_deleted IS NULL
 UNION ALL
+-- A late edge (flag 2) is counted through its late row alone: without it,
+-- no reader counts the edge, and no fold ever will.
+SELECT 'unlogged late edge', f.follower_id, DATE(f.created_at), 1, 0 FROM follows f
+ WHERE f.followed_deleted = 2
+   AND NOT EXISTS (SELECT 1 FROM follow_log l
+                    WHERE l.follower_id = f.follower_id AND l.day = DATE(f.created_at) AND l.d_out = 0
+                      AND l.late = 1 AND l.followed_id = f.followed_id AND l.edge_id = f.id)
+UNION ALL
 SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.followed_deleted
   FROM follows f JOIN users w ON w.id = f.followed_id
  WHERE f.followed_deleted < 2 AND f.followed_deleted <> (w.deleted <> 0)
