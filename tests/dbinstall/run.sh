@@ -32,6 +32,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 fdb="$repo/db/followings-db"
 conns=${DBINSTALL_CONNS:-8}	# script/test uses 4, to keep CI short
 kill_after=${DBINSTALL_KILL_AFTER:-5}	# seconds into the backfill
+# The install's closing fold (followings-db --fold): the writers outrun it
+# anyway, and the drain after they stop folds the rest.
+fold=${DBINSTALL_FOLD:-10}
 
 passed=0
 failed=0
@@ -122,7 +125,7 @@ backfill_cursor="SELECT value FROM followings_meta WHERE name = 'backfill_after'
 
 start_writers
 t0=$(now)
-"$fdb" install "${client[@]}" >"$tmp/install1.log" 2>&1 &
+"$fdb" --fold "$fold" install "${client[@]}" >"$tmp/install1.log" 2>&1 &
 inst=$!
 if install_reaches "$inst" "$building_index"; then
 	kill_install "$inst"
@@ -131,7 +134,7 @@ if install_reaches "$inst" "$building_index"; then
 else
 	bad "install ended before its index build: the kill during DDL was not exercised"
 fi
-"$fdb" install "${client[@]}" >"$tmp/install2.log" 2>&1 &
+"$fdb" --fold "$fold" install "${client[@]}" >"$tmp/install2.log" 2>&1 &
 inst=$!
 if install_reaches "$inst" "$backfill_cursor"; then
 	sleep "$kill_after"
@@ -146,7 +149,7 @@ else
 	cat "$tmp/install2.log"
 fi
 t1=$(now)
-check "install run a third time resumes and completes" logged "$tmp/install3.log" "$fdb" install "${client[@]}"
+check "install run a third time resumes and completes" logged "$tmp/install3.log" "$fdb" --fold "$fold" install "${client[@]}"
 install_s=$(secs "$t0")
 resume_s=$(secs "$t1")
 stop_writers install
@@ -184,7 +187,7 @@ explain_stale() {
 if ! check "verify: every derived value exact after the install under writes" "$fdb" verify "${client[@]}"; then
 	explain_stale
 fi
-check "install is idempotent" logged "$tmp/install5.log" "$fdb" install "${client[@]}"
+check "install is idempotent" logged "$tmp/install5.log" "$fdb" --fold "$fold" install "${client[@]}"
 check "the idempotent install had no edge left to count" \
 	test "$(grep -o 'backfill: [0-9]* edges left' "$tmp/install5.log" | paste -sd' ')" = "backfill: 0 edges left"
 
@@ -197,7 +200,7 @@ s -e "DROP TABLE follow_in_day_counts; ALTER TABLE follow_log DROP INDEX ix_foll
       ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id)"
 start_writers
 t=$(now)
-check "install over the earlier version" logged "$tmp/install4.log" "$fdb" install "${client[@]}"
+check "install over the earlier version" logged "$tmp/install4.log" "$fdb" --fold "$fold" install "${client[@]}"
 echo "  upgraded in $(secs "$t") s"
 grep -h 'followings-db:' "$tmp/install4.log" | sed 's/^/  /'
 check "the upgrade filled follow_in_day_counts" grep -q 'follow_in_day_counts: filled' "$tmp/install4.log"
