@@ -12,7 +12,8 @@
 # 3. `followings-db install` is killed with SIGKILL twice: first while the
 #    server builds an index for it (the build runs on without its client:
 #    the next install waits for it), then in the middle of its backfill;
-#    run a third time, it resumes and finishes.
+#    run a third time, it resumes and finishes.  Each install folds the log
+#    for 10 s at its end (--fold; DBINSTALL_FOLD), the drain the rest.
 # 4. The writers stop: no statement of theirs may have failed (no deadlock,
 #    no lock-wait timeout: the bare tables show none).  The upkeep drains;
 #    `followings-db verify` must find every value exact.
