@@ -92,6 +92,16 @@ SELECT k.followed_id AS user_id, k.day, SUM(k.e) AS expected, SUM(k.a) AS effect
   UNION ALL SELECT followed_id, day, 0, n FROM followings_effective_in_day
 ) AS k GROUP BY k.followed_id, k.day HAVING SUM(k.e) <> SUM(k.a);
 
+-- A late edge (flag 2) is counted through its late row alone: without it,
+-- no reader counts the edge, and no fold ever will.  verify lists these,
+-- repair gives them their row back.
+CREATE OR REPLACE VIEW followings_unlogged_late_edges AS
+SELECT f.id, f.follower_id, f.followed_id, DATE(f.created_at) AS day FROM follows f
+ WHERE f.followed_deleted = 2
+   AND NOT EXISTS (SELECT 1 FROM follow_log l
+                    WHERE l.follower_id = f.follower_id AND l.day = DATE(f.created_at) AND l.d_out = 0
+                      AND l.late = 1 AND l.followed_id = f.followed_id AND l.edge_id = f.id);
+
 -- Every difference, one row each: what, whose, which day, expected, effective.
 -- Values of users that no longer exist are left out (their rows are inert).
 CREATE OR REPLACE VIEW followings_differences AS
@@ -113,13 +123,7 @@ SELECT 'followers day', d.user_id, d.day, d.expected, d.effective
 UNION ALL
 SELECT 'uncounted edge', f.follower_id, NULL, 1, 0 FROM follows f WHERE f.followed_deleted IS NULL
 UNION ALL
--- A late edge (flag 2) is counted through its late row alone: without it,
--- no reader counts the edge, and no fold ever will.
-SELECT 'unlogged late edge', f.follower_id, DATE(f.created_at), 1, 0 FROM follows f
- WHERE f.followed_deleted = 2
-   AND NOT EXISTS (SELECT 1 FROM follow_log l
-                    WHERE l.follower_id = f.follower_id AND l.day = DATE(f.created_at) AND l.d_out = 0
-                      AND l.late = 1 AND l.followed_id = f.followed_id AND l.edge_id = f.id)
+SELECT 'unlogged late edge', e.follower_id, e.day, 1, 0 FROM followings_unlogged_late_edges e
 UNION ALL
 SELECT 'stale flag', f.follower_id, NULL, w.deleted <> 0, f.followed_deleted
   FROM follows f JOIN users w ON w.id = f.followed_id

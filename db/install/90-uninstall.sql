@@ -20,5 +20,5 @@ DROP PROCEDURE IF EXISTS followings_fold;
 DROP VIEW IF EXISTS followings_differences, followings_effective_out, followings_effective_in,
   followings_effective_day, followings_effective_in_day, followings_expected_out, followings_expected_in,
   followings_expected_day, followings_expected_in_day, followings_day_differences,
-  followings_in_day_differences;
+  followings_in_day_differences, followings_unlogged_late_edges;
 DROP TABLE IF EXISTS follow_counters, follow_day_counts, follow_in_day_counts, follow_log, follow_pending, followings_meta;
