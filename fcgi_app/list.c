@@ -155,7 +155,17 @@ serve(struct endpoint_env *env, const struct request *req, const struct auth_cre
 		plan_page(&in, &plan);
 		if (needs.days)
 			plan_seek(&plan, days, ndays, deep_offset);
-		rc = store_fetch_page(env->store, &plan, &ps);
+		if (needs.days && plan_wants_cursor(&plan, deep_offset)) {
+			struct store_cursor cursor;
+
+			/* The range the cursor counts holds about `offset` of the list's edges. */
+			rc = store_find_cursor(env->store, &plan,
+			    plan_by_viewer(ctx.viewer_followings, plan.rest.offset), &cursor);
+			if (rc == STORE_OK)
+				plan_cursor(&plan, &cursor);
+		}
+		if (rc == STORE_OK)
+			rc = store_fetch_page(env->store, &plan, &ps);
 	}
 	render_page_end(sink.writer);
 	if (rc != STORE_OK)

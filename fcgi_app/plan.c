@@ -140,3 +140,20 @@ plan_seek(struct page_plan *plan, const struct store_day *days, size_t ndays, in
 	plan->mutual = mutual;
 	plan->rest = rest;
 }
+
+bool
+plan_wants_cursor(const struct page_plan *plan, int64_t deep_offset)
+{
+	return deep(&plan->rest, deep_offset);
+}
+
+void
+plan_cursor(struct page_plan *plan, const struct store_cursor *cursor)
+{
+	struct page_slice *rest = &plan->rest;
+
+	if (!cursor->found || cursor->before < 0 || cursor->before > rest->offset)
+		return;
+	rest->until = cursor->at;
+	rest->offset -= cursor->before;
+}

@@ -3,7 +3,8 @@
  * follow-graph-api.md §1):
  * what the page needs from the database, the slices of the mutual segment
  * and of the rest, and, for a deep page, the day each slice starts at,
- * found from the list's per-day counts instead of walking every newer edge.
+ * found from the list's per-day counts instead of walking every newer edge,
+ * and where inside that day the rest slice starts (its cursor).
  * Pure: the store runs what it plans.
  */
 #ifndef FOLLOWINGS_PLAN_H
@@ -66,5 +67,20 @@ void plan_page(const struct plan_input *in, struct page_plan *plan);
  */
 void plan_seek(struct page_plan *plan, const struct store_day *days, size_t ndays,
     int64_t deep_offset);
+
+/*
+ * Whether the rest slice still skips deep_offset edges or more once it
+ * starts at its day: a day of many edges, where finding the place inside
+ * the day on the page index (store_find_cursor()) costs less than walking
+ * the skipped edges with their users' probes.
+ */
+bool plan_wants_cursor(const struct page_plan *plan, int64_t deep_offset);
+
+/*
+ * Starts the rest slice at the cursor, skipping only what is left.  A
+ * cursor that cannot be right (not found, or more edges before it than
+ * the slice skips) leaves the slice as it was: slower, never wrong.
+ */
+void plan_cursor(struct page_plan *plan, const struct store_cursor *cursor);
 
 #endif

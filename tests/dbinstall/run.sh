@@ -9,10 +9,11 @@
 # 2. The writer-stress mix (bench/writer_stress.c: follow, unfollow, soft
 #    delete/restore, hard delete, sign-up; 8 connections, 5 hot accounts)
 #    runs for the whole install.
-# 3. `followings-db install` is killed with SIGKILL twice: first while the
-#    server builds an index for it (the build runs on without its client:
-#    the next install waits for it), then in the middle of its backfill;
-#    run a third time, it resumes and finishes.  Each install folds the log
+# 3. `followings-db install` is killed with SIGKILL twice: first in the
+#    middle of its backfill, then, run again, once it has resumed and
+#    finished the backfill, while the server builds an index for it (the
+#    build runs on without its client: the next install waits for it);
+#    run a third time, it finishes.  Each install folds the log
 #    for 10 s at its end (--fold; DBINSTALL_FOLD), the drain the rest.
 # 4. The writers stop: no statement of theirs may have failed (no deadlock,
 #    no lock-wait timeout: the bare tables show none).  The upkeep drains;
@@ -21,7 +22,8 @@
 #    after the upgrade below checks every value again).
 # 5b. An upgrade under writes: the database made to look as an install of
 #    the version before the followers' per-day counts left it; `install`
-#    adds and fills them; the writers fail nothing; verify is exact.
+#    adds and fills them and rebuilds the two page indexes with the listed
+#    user's flag; the writers fail nothing; verify is exact.
 # 6. `uninstall`: exactly the contract tables are left, with the DDL of a
 #    fresh db/contract.sql and the same rows (CHECKSUM TABLE) as just before.
 # Prints "N passed, N failed"; exits non-zero on any failure.  With
@@ -128,29 +130,32 @@ start_writers
 t0=$(now)
 "$fdb" --fold "$fold" install "${client[@]}" >"$tmp/install1.log" 2>&1 &
 inst=$!
-if install_reaches "$inst" "$building_index"; then
-	kill_install "$inst"
-	ok "install killed while the server built ix_follows_page for it"
-	check "the index build runs on in the server without its client" test -n "$(s -N -e "$building_index")"
-else
-	bad "install ended before its index build: the kill during DDL was not exercised"
-fi
-"$fdb" --fold "$fold" install "${client[@]}" >"$tmp/install2.log" 2>&1 &
-inst=$!
 if install_reaches "$inst" "$backfill_cursor"; then
 	sleep "$kill_after"
 	kill_install "$inst"
 	left=$(s -N -e "SELECT COUNT(*) FROM follows WHERE followed_deleted IS NULL")
-	ok "install run again, killed ${kill_after} s into its backfill ($left edges not counted yet)"
-	check "the second install waited for the first one's index build" \
-		grep -q "waiting for another session's ALTER TABLE" "$tmp/install2.log"
+	ok "install killed ${kill_after} s into its backfill ($left edges not counted yet)"
 	check "the kill left a backfill cursor to resume from" test -n "$(s -N -e "$backfill_cursor")"
 else
 	bad "install ended before its backfill: the kill-and-resume path was not exercised"
+	cat "$tmp/install1.log"
+fi
+# Run again, it resumes the backfill, then builds the page indexes (after
+# the backfill, so that it does not update them edge by edge).
+"$fdb" --fold "$fold" install "${client[@]}" >"$tmp/install2.log" 2>&1 &
+inst=$!
+if install_reaches "$inst" "$building_index"; then
+	kill_install "$inst"
+	ok "install run again, resumed its backfill, killed while the server built ix_follows_page for it"
+	check "the index build runs on in the server without its client" test -n "$(s -N -e "$building_index")"
+else
+	bad "install ended before its index build: the kill during DDL was not exercised"
 	cat "$tmp/install2.log"
 fi
 t1=$(now)
 check "install run a third time resumes and completes" logged "$tmp/install3.log" "$fdb" --fold "$fold" install "${client[@]}"
+check "the third install waited for the second one's index build" \
+	grep -q "waiting for another session's ALTER TABLE" "$tmp/install3.log"
 install_s=$(secs "$t0")
 resume_s=$(secs "$t1")
 stop_writers install
@@ -195,16 +200,25 @@ check "the idempotent install had no edge left to count" \
 # ---------------------------------------------------------------- upgrade under writes
 # A database installed by the version before the followers' day counts:
 # every edge counted, no follow_in_day_counts, the log's followers index
-# without its day.  The install adds the table and fills it from one
-# consistent read while the writers go on.
+# without its day, the page indexes without the listed user's flag.  The
+# install adds the table and fills it from one consistent read, and
+# rebuilds the two indexes online, while the writers go on.
 s -e "DROP TABLE follow_in_day_counts; ALTER TABLE follow_log DROP INDEX ix_follow_log_in,
-      ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id)"
+      ADD INDEX ix_follow_log_in (followed_id, d_in, late, follower_id);
+      ALTER TABLE follows DROP INDEX ix_follows_page, DROP INDEX ix_follows_in_page,
+      ADD INDEX ix_follows_page (follower_id, created_at, id, followed_id),
+      ADD INDEX ix_follows_in_page (followed_id, created_at, id, follower_id)"
 start_writers
 t=$(now)
 check "install over the earlier version" logged "$tmp/install4.log" "$fdb" --fold "$fold" install "${client[@]}"
 echo "  upgraded in $(secs "$t") s"
 grep -h 'followings-db:' "$tmp/install4.log" | sed 's/^/  /'
 check "the upgrade filled follow_in_day_counts" grep -q 'follow_in_day_counts: filled' "$tmp/install4.log"
+page_index_flags="SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+  AND TABLE_NAME = 'follows' AND SEQ_IN_INDEX = 5 AND (INDEX_NAME, COLUMN_NAME) IN
+  (('ix_follows_page', 'followed_deleted'), ('ix_follows_in_page', 'follower_deleted'))"
+check "the upgrade rebuilt both page indexes with the listed user's flag" \
+	test "$(grep -c 'an earlier version.s index): rebuilding it' "$tmp/install4.log") $(s -N -e "$page_index_flags")" = "2 2"
 stop_writers upgrade
 check "the upkeep drains after the upgrade" "$fdb" maintain "${client[@]}"
 if ! check "verify: every derived value exact after the upgrade under writes" "$fdb" verify "${client[@]}"; then

@@ -3,7 +3,8 @@
  * deep slices to the day holding their offset.  The seek is checked against
  * a model: random lists of edges over a few days, each mutual or not, and
  * for every offset the row the plan starts at must be the row at that
- * offset of its segment.
+ * offset of its segment; so is the cursor inside the day, with the store's
+ * cursor statements modelled on the same edges (ties in time included).
  */
 #include <criterion/criterion.h>
 
@@ -133,6 +134,7 @@ Test(plan, shallow_slices_are_not_moved)
 struct model {
 	int n;
 	int day[MAX_EDGES];	/* 0 newest; the list is in page order */
+	int sec[MAX_EDGES];	/* the time in its day: not rising within a day, often tied */
 	bool mutual[MAX_EDGES];
 };
 
@@ -145,6 +147,9 @@ model_random(struct model *m, unsigned *seed)
 			d++;
 		if (rand_r(seed) % 5 == 0 && d < DAYS - 1)
 			d++;	/* a day with no edge at all */
+		m->sec[i] = i > 0 && m->day[i - 1] == d ? m->sec[i - 1] - (int)(rand_r(seed) % 3) : 59;
+		if (m->sec[i] < 0)
+			m->sec[i] = 0;
 		m->day[i] = d;
 		m->mutual[i] = rand_r(seed) % 3 == 0;
 	}
@@ -177,6 +182,36 @@ model_days(const struct model *m, struct store_day *out)
 	return n;
 }
 
+/* Edge i's created_at. */
+static struct timestamp
+time_of(const struct model *m, int i)
+{
+	struct timestamp t = day_of(m->day[i]);
+
+	t.hour = 12;
+	t.second = m->sec[i];
+	return t;
+}
+
+static int
+cmp_time(const struct timestamp *a, const struct timestamp *b)
+{
+	int64_t x[] = {a->year, a->month, a->day, a->hour, a->minute, a->second, a->usec};
+	int64_t y[] = {b->year, b->month, b->day, b->hour, b->minute, b->second, b->usec};
+
+	for (size_t k = 0; k < sizeof(x) / sizeof(x[0]); k++) {
+		if (x[k] != y[k])
+			return x[k] < y[k] ? -1 : 1;
+	}
+	return 0;
+}
+
+static bool
+in_segment(const struct model *m, int i, int segment, bool plain)
+{
+	return plain || (segment == SEGMENT_MUTUAL) == m->mutual[i];
+}
+
 /* The index of the row a slice of `segment` starts at, as the page statement reads it. */
 static int
 start_row(const struct model *m, int segment, const struct page_slice *sl, bool plain)
@@ -184,15 +219,42 @@ start_row(const struct model *m, int segment, const struct page_slice *sl, bool 
 	int64_t skip = sl->offset;
 
 	for (int i = 0; i < m->n; i++) {
-		struct timestamp d = day_of(m->day[i]);
-		bool in_segment = plain || (segment == SEGMENT_MUTUAL) == m->mutual[i];
+		struct timestamp t = time_of(m, i);
 
-		if (!unbounded(sl) && d.day > sl->until.day)
+		if (!unbounded(sl) && cmp_time(&t, &sl->until) > 0)
 			continue;	/* created after the bound */
-		if (in_segment && skip-- == 0)
+		if (in_segment(m, i, segment, plain) && skip-- == 0)
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * store_find_cursor() on the model: the time of the edge `offset` places
+ * down from the rest slice's bound among all edges, then how many of the
+ * slice's own edges are newer than that time.
+ */
+static struct store_cursor
+model_cursor(const struct model *m, const struct page_slice *sl, bool plain)
+{
+	struct store_cursor c = {false, {0, 0, 0, 0, 0, 0, 0}, 0};
+	int64_t skip = sl->offset;
+
+	for (int i = 0; i < m->n && !c.found; i++) {
+		struct timestamp t = time_of(m, i);
+
+		if ((unbounded(sl) || cmp_time(&t, &sl->until) <= 0) && skip-- == 0) {
+			c.found = true;
+			c.at = t;
+		}
+	}
+	for (int i = 0; c.found && i < m->n; i++) {
+		struct timestamp t = time_of(m, i);
+
+		c.before += (unbounded(sl) || cmp_time(&t, &sl->until) <= 0) && cmp_time(&t, &c.at) > 0
+		    && in_segment(m, i, SEGMENT_REST, plain);
+	}
+	return c;
 }
 
 static int
@@ -208,7 +270,7 @@ nth_of_segment(const struct model *m, int segment, int64_t offset, bool plain)
 Test(plan, seek_lands_on_the_row_at_the_offset)
 {
 	unsigned seed = 20241202;
-	long checked = 0, moved = 0;
+	long checked = 0, moved = 0, cursors = 0;
 
 	for (int round = 0; round < 400; round++) {
 		struct model m;
@@ -228,6 +290,13 @@ Test(plan, seek_lands_on_the_row_at_the_offset)
 					struct store_day days[DAYS];
 
 					plan_seek(&p, days, model_days(&m, days), 1);
+					if (plan_wants_cursor(&p, 2)) {
+						struct store_cursor c = model_cursor(&m, &p.rest, plain);
+						struct page_slice day_start = p.rest;
+
+						plan_cursor(&p, &c);
+						cursors += memcmp(&day_start, &p.rest, sizeof(day_start)) != 0;
+					}
 					for (int seg = SEGMENT_MUTUAL; seg <= SEGMENT_REST; seg++) {
 						const struct page_slice *sl = seg == SEGMENT_MUTUAL ? &p.mutual : &p.rest;
 						const struct page_slice *was = seg == SEGMENT_MUTUAL ? &before.mutual : &before.rest;
@@ -247,6 +316,37 @@ Test(plan, seek_lands_on_the_row_at_the_offset)
 	}
 	cr_expect_gt(checked, 1000);
 	cr_expect_gt(moved, checked / 4, "the seek moved only %ld of %ld slices", moved, checked);
+	cr_expect_gt(cursors, checked / 20, "a cursor moved only %ld of %ld slices", cursors, checked);
+}
+
+Test(plan, cursor_only_for_a_rest_slice_that_still_skips_far)
+{
+	struct page_plan p = planned(9, MUTUAL_NONE, 30, 5, 3, 100, 2);
+
+	cr_expect(plan_wants_cursor(&p, 30));
+	cr_expect(!plan_wants_cursor(&p, 31));
+	cr_expect(!plan_wants_cursor(&p, 0), "deep_offset 0: never");
+	p.rest.limit = 0;
+	cr_expect(!plan_wants_cursor(&p, 1), "a slice that reads nothing");
+}
+
+Test(plan, cursors_that_cannot_be_right_leave_the_slice)
+{
+	struct page_plan p = planned(9, MUTUAL_NONE, 30, 5, 3, 100, 2);
+	struct page_slice was = p.rest;
+	struct store_cursor none = {false, {2024, 3, 20, 12, 0, 5, 0}, 3};
+	struct store_cursor past = {true, {2024, 3, 20, 12, 0, 5, 0}, 31};
+	struct store_cursor negative = {true, {2024, 3, 20, 12, 0, 5, 0}, -1};
+	struct store_cursor right = {true, {2024, 3, 20, 12, 0, 5, 7}, 30};
+
+	plan_cursor(&p, &none);
+	plan_cursor(&p, &past);
+	plan_cursor(&p, &negative);
+	cr_expect(memcmp(&was, &p.rest, sizeof(was)) == 0);
+	plan_cursor(&p, &right);
+	cr_expect_eq(p.rest.offset, 0);
+	cr_expect_eq(p.rest.limit, 5);
+	cr_expect_eq(cmp_time(&p.rest.until, &right.at), 0);
 }
 
 Test(plan, counts_that_cannot_be_right_leave_the_slices_unbounded)
