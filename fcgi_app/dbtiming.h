@@ -13,7 +13,7 @@
 #define DBTIMING_MAX 8	/* statements kept by name; more are only summed */
 
 struct stmt_time {
-	const char *name;	/* static: "prefs", "context", "days", "cursor_at", "page", "connect", ... */
+	const char *name;	/* static: "prefs", "context", "days", "cursor", "page", "connect", ... */
 	int64_t us;
 	unsigned long rows;
 };

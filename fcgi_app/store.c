@@ -26,10 +26,8 @@ enum stmt_id {
 	STMT_IN_PAGE_SPLIT_BY_SUBJECT,
 	STMT_IN_DAYS_BY_VIEWER,
 	STMT_IN_DAYS_BY_SUBJECT,
-	STMT_CURSOR_AT,
-	STMT_CURSOR_BEFORE,
-	STMT_IN_CURSOR_AT,
-	STMT_IN_CURSOR_BEFORE,
+	STMT_CURSOR,
+	STMT_IN_CURSOR,
 	STMT_IS_FOLLOWED_BY_ID,
 	STMT_IS_FOLLOWED_BY_TOKEN,
 	STMT_IS_FOLLOWER_BY_ID,
@@ -235,46 +233,46 @@ _Static_assert(SEGMENT_MUTUAL == 0 && SEGMENT_REST == 1, "SQL_SEGMENT_* match en
 	DAYS_SQL(IN_OWN, IN_OTHER, "follow_in_day_counts", "d_in", "follower_deleted", shared)
 
 /*
- * A deep slice's place inside its day, for a day of many edges: two
- * statements on the page index alone, which carries the listed user's
+ * A deep slice's place inside its day, for a day of many edges, in one
+ * statement on the page index alone, which carries the listed user's
  * stored flag (db/followings-db, page_index), instead of a walk that probes
  * every skipped edge's user (bench/RESULTS.md, 2026-12-08).
  *
- * CURSOR_AT: the created_at of the edge `offset` places down from the
- * slice's bound, counting every edge whose listed user is not known to be
- * deleted (flag 1): no more than `offset` of the slice's edges are newer,
- * unless a restore is not fanned out yet (plan_cursor() then drops it).
- *
- * CURSOR_BEFORE: exactly how many of the slice's edges are newer than that
- * time, in the same terms as the counters: each edge by its stored flag,
- * the listed user probed only where the flag is not settled (an edge
- * counted late, flag 2; a NULL of an unfinished install), plus the pending
- * users' correction; for the rest segment, less the visible edges the
- * viewer shares (0: none), driven from the viewer's list or from the range,
- * whichever is shorter.
+ * t is the edge `offset` places down from the slice's bound among the
+ * edges counted visible or counted late (flag 0 or 2): the one pass over
+ * the skipped part of the day.  Exactly `offset` of those are before t in
+ * page order; of them, the slice's edges newer than t.at are, in the
+ * counters' terms (OUT_COUNT/IN_COUNT): `offset`, less those with t's
+ * created_at and a larger id (ties), less the late ones whose listed user
+ * is deleted (found through their late rows of the change log, on the
+ * log's key), plus the pending users' correction; for the rest segment,
+ * less the visible edges the viewer shares in that range (0: none), driven
+ * from the viewer's list or from the range, whichever is shorter.  The
+ * edges of an unfinished install (flag NULL) are counted in no term.
  */
-#define CURSOR_RANGE " AND x.created_at > ? AND x.created_at <= ?"
-#define CURSOR_AT_SQL(own, flag) \
-	"SELECT x.created_at FROM follows x WHERE x." own " = ? AND x.created_at <= ?" \
-	"   AND NOT (x." flag " <=> 1) ORDER BY x.created_at DESC, x.id DESC LIMIT 1 OFFSET ?"
-#define CURSOR_BEFORE_SQL(own, other, flag, shared_by_viewer, shared_by_subject) \
-	"SELECT (SELECT COALESCE(SUM((x." flag " <=> 0) + COALESCE(w.deleted = 0, 0)), 0)" \
-	"          FROM follows x" \
-	"          LEFT JOIN users w ON NOT (x." flag " <=> 0 OR x." flag " <=> 1) AND w.id = x." other \
-	"         WHERE x." own " = ?" CURSOR_RANGE ")" \
+#define CURSOR_RANGE " AND x.created_at > t.at AND x.created_at <= ?"
+#define CURSOR_SQL(own, other, flag, shared_by_viewer, shared_by_subject) \
+	"SELECT t.at, ?" \
+	"     - (SELECT COUNT(*) FROM follows x WHERE x." own " = ? AND x.created_at = t.at" \
+	"           AND x.id > t.eid AND x." flag " IN (0, 2))" \
+	"     - (SELECT COALESCE(SUM(l.late), 0) FROM follow_log l" \
+	"          JOIN users w ON w.id = l." other " AND w.deleted <> 0" \
+	"          JOIN follows x ON x." own " = l." own " AND x." other " = l." other CURSOR_RANGE \
+	"         WHERE l." own " = ? AND l.day >= DATE(t.at) AND l.day <= DATE(?) AND l.late <> 0)" \
 	"     + (SELECT COALESCE(SUM((w.deleted = 0) - (x." flag " = 0)), 0) FROM follow_pending p" \
 	"          JOIN follows x ON x." own " = ? AND x." other " = p.user_id AND x." flag " < 2" \
 	CURSOR_RANGE \
 	"          JOIN users w ON w.id = p.user_id)" \
 	"     - CASE WHEN ? = 0 THEN 0" \
 	"            WHEN ? THEN (SELECT COUNT(*)" shared_by_viewer("?", "?") CURSOR_RANGE ")" \
-	"            ELSE (SELECT COUNT(*)" shared_by_subject("?", "?") CURSOR_RANGE ") END"
-#define OUT_CURSOR_BEFORE_SQL \
-	CURSOR_BEFORE_SQL(OUT_OWN, OUT_OTHER, "followed_deleted", OUT_SHARED_BY_VIEWER, \
-	    OUT_SHARED_BY_SUBJECT)
-#define IN_CURSOR_BEFORE_SQL \
-	CURSOR_BEFORE_SQL(IN_OWN, IN_OTHER, "follower_deleted", IN_SHARED_BY_VIEWER, \
-	    IN_SHARED_BY_SUBJECT)
+	"            ELSE (SELECT COUNT(*)" shared_by_subject("?", "?") CURSOR_RANGE ") END" \
+	"  FROM (SELECT x.created_at AS at, x.id AS eid FROM follows x" \
+	"         WHERE x." own " = ? AND x.created_at <= ? AND x." flag " IN (0, 2)" \
+	"         ORDER BY x.created_at DESC, x.id DESC LIMIT 1 OFFSET ?) AS t"
+#define OUT_CURSOR_SQL \
+	CURSOR_SQL(OUT_OWN, OUT_OTHER, "followed_deleted", OUT_SHARED_BY_VIEWER, OUT_SHARED_BY_SUBJECT)
+#define IN_CURSOR_SQL \
+	CURSOR_SQL(IN_OWN, IN_OTHER, "follower_deleted", IN_SHARED_BY_VIEWER, IN_SHARED_BY_SUBJECT)
 
 /*
  * The reader, joined after the subject x as v: by user id (0: anonymous,
@@ -331,10 +329,8 @@ static const char *const store_sql[STMT_COUNT] = {
 	[STMT_IN_PAGE_SPLIT_BY_SUBJECT] = PAGE_SQL(IN_SPLIT_EDGES(IN_SHARED_BY_SUBJECT)),
 	[STMT_IN_DAYS_BY_VIEWER] = IN_DAYS_SQL(IN_SHARED_BY_VIEWER),
 	[STMT_IN_DAYS_BY_SUBJECT] = IN_DAYS_SQL(IN_SHARED_BY_SUBJECT),
-	[STMT_CURSOR_AT] = CURSOR_AT_SQL(OUT_OWN, "followed_deleted"),
-	[STMT_CURSOR_BEFORE] = OUT_CURSOR_BEFORE_SQL,
-	[STMT_IN_CURSOR_AT] = CURSOR_AT_SQL(IN_OWN, "follower_deleted"),
-	[STMT_IN_CURSOR_BEFORE] = IN_CURSOR_BEFORE_SQL,
+	[STMT_CURSOR] = OUT_CURSOR_SQL,
+	[STMT_IN_CURSOR] = IN_CURSOR_SQL,
 	[STMT_IS_FOLLOWED_BY_ID] = RELATION_BY_ID_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWED_BY_TOKEN] = RELATION_BY_TOKEN_SQL(VIEWER_FOLLOWS),
 	[STMT_IS_FOLLOWER_BY_ID] = RELATION_BY_ID_SQL(FOLLOWS_VIEWER),
@@ -379,8 +375,7 @@ static const enum col_type page_cols[PC_COUNT] = {
 
 static const enum col_type prefs_cols[] = {COL_STR, COL_STR, COL_STR};
 static const enum col_type days_cols[] = {COL_TIME, COL_INT, COL_INT};
-static const enum col_type cursor_at_cols[] = {COL_TIME};
-static const enum col_type cursor_before_cols[] = {COL_INT};
+static const enum col_type cursor_cols[] = {COL_TIME, COL_INT};
 static const enum col_type context_cols[] = {
 	COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
 };
@@ -395,7 +390,7 @@ static const enum col_type lookup_cols[COUNTERS_COLS] = {
 struct store {
 	struct db *db;
 	struct dbrow prefs_row, context_row, days_row, page_row, relation_row, counters_row;
-	struct dbrow cursor_at_row, cursor_before_row;
+	struct dbrow cursor_row;
 	struct dbtiming timing;
 	struct store_day *days;	/* store_days()' rows */
 	size_t days_cap;
@@ -416,8 +411,7 @@ store_new(const struct conf *conf)
 	dbrow_init(&s->page_row, page_cols, PC_COUNT);
 	dbrow_init(&s->relation_row, lookup_cols, RELATION_COLS);
 	dbrow_init(&s->counters_row, lookup_cols, COUNTERS_COLS);
-	dbrow_init(&s->cursor_at_row, cursor_at_cols, 1);
-	dbrow_init(&s->cursor_before_row, cursor_before_cols, 1);
+	dbrow_init(&s->cursor_row, cursor_cols, 2);
 	s->days = NULL;
 	s->days_cap = 0;
 	return s;
@@ -435,8 +429,7 @@ store_free(struct store *s)
 	dbrow_free(&s->page_row);
 	dbrow_free(&s->relation_row);
 	dbrow_free(&s->counters_row);
-	dbrow_free(&s->cursor_at_row);
-	dbrow_free(&s->cursor_before_row);
+	dbrow_free(&s->cursor_row);
 	free(s->days);
 	free(s);
 }
@@ -602,8 +595,6 @@ _Static_assert(STMT_CONTEXT_BY_TOKEN == STMT_CONTEXT_BY_ID + 1
     && STMT_IS_FOLLOWED_BY_TOKEN == STMT_IS_FOLLOWED_BY_ID + 1
     && STMT_IS_FOLLOWER_BY_TOKEN == STMT_IS_FOLLOWER_BY_ID + 1
     && STMT_COUNTERS_BY_TOKEN == STMT_COUNTERS_BY_ID + 1, "by token follows by id");
-_Static_assert(STMT_IN_CURSOR_AT - STMT_CURSOR_AT == 2 && STMT_IN_CURSOR_BEFORE - STMT_CURSOR_BEFORE == 2
-    && STMT_CURSOR_BEFORE == STMT_CURSOR_AT + 1, "followers' cursor statements two after followings'");
 _Static_assert(STMT_DAYS_BY_SUBJECT == STMT_DAYS_BY_VIEWER + 1
     && STMT_IN_DAYS_BY_SUBJECT == STMT_IN_DAYS_BY_VIEWER + 1, "by subject follows by viewer");
 
@@ -843,86 +834,53 @@ store_fetch_page_untimed(struct store *s, const struct page_plan *plan, const st
 	return STORE_OK;
 }
 
-/* The list's cursor statement: the followers' are two after the followings'. */
-static enum stmt_id
-cursor_stmt(const struct page_plan *plan, enum stmt_id followings_stmt)
-{
-	return plan->list == LIST_FOLLOWERS ? followings_stmt + 2 : followings_stmt;
-}
-
 static enum store_rc
-store_cursor_at_untimed(struct store *s, const struct page_plan *plan, struct store_cursor *out)
+store_find_cursor_untimed(struct store *s, const struct page_plan *plan, bool by_viewer_list,
+    struct store_cursor *out)
 {
-	MYSQL_STMT *stmt = db_stmt(s->db, cursor_stmt(plan, STMT_CURSOR_AT));
-	struct dbrow *row = &s->cursor_at_row;
-	MYSQL_BIND bind[3];
+	MYSQL_STMT *stmt = db_stmt(s->db, plan->list == LIST_FOLLOWERS ? STMT_IN_CURSOR : STMT_CURSOR);
+	struct dbrow *row = &s->cursor_row;
+	MYSQL_BIND bind[18];
 	MYSQL_TIME until;
 	struct dbparam p;
 	long long subject = plan->subject, offset = plan->rest.offset;
-	enum store_rc rc;
-	int f;
-
-	slice_until(&plan->rest, &until);
-	dbparam_init(&p, bind, NULL, 3);
-	dbparam_int(&p, &subject);
-	dbparam_datetime(&p, &until);
-	dbparam_int(&p, &offset);
-	if ((rc = execute(s, stmt, bind, row, "cursor_at")) != STORE_OK)
-		return rc;
-	out->found = false;
-	if ((f = dbrow_fetch(row, stmt)) == 1 && !dbrow_null(row, 0)) {
-		out->found = true;
-		out->at = col_time(row, 0);
-	}
-	if (f < 0)
-		return fail(s, stmt, "cursor_at");
-	return finish(s, stmt, row, "cursor_at");
-}
-
-static enum store_rc
-store_cursor_before_untimed(struct store *s, const struct page_plan *plan, bool by_viewer_list,
-    struct store_cursor *out)
-{
-	MYSQL_STMT *stmt = db_stmt(s->db, cursor_stmt(plan, STMT_CURSOR_BEFORE));
-	struct dbrow *row = &s->cursor_before_row;
-	MYSQL_BIND bind[16];
-	MYSQL_TIME at, until;
-	struct dbparam p;
-	long long subject = plan->subject;
 	/* A plain list is one segment: nothing to take away. */
 	long long viewer = plan->query == PAGE_PLAIN ? 0 : plan->viewer;
 	long long by_viewer = by_viewer_list;
 	enum store_rc rc;
 	int f;
 
-	datetime_param(&out->at, &at);
 	slice_until(&plan->rest, &until);
-	dbparam_init(&p, bind, NULL, 16);
-	for (int i = 0; i < 2; i++) {	/* the edges by their flags; the pending users' correction */
-		dbparam_int(&p, &subject);
-		dbparam_datetime(&p, &at);
-		dbparam_datetime(&p, &until);
-	}
-	dbparam_int(&p, &viewer);
-	dbparam_int(&p, &by_viewer);
-	dbparam_int(&p, &subject);	/* driven from the viewer's list */
-	dbparam_int(&p, &viewer);
-	dbparam_datetime(&p, &at);
-	dbparam_datetime(&p, &until);
-	dbparam_int(&p, &viewer);	/* driven from the subject's list */
+	dbparam_init(&p, bind, NULL, 18);
+	dbparam_int(&p, &offset);
+	dbparam_int(&p, &subject);	/* ties */
+	dbparam_datetime(&p, &until);	/* late edges of deleted users */
 	dbparam_int(&p, &subject);
-	dbparam_datetime(&p, &at);
 	dbparam_datetime(&p, &until);
-	if ((rc = execute(s, stmt, bind, row, "cursor_before")) != STORE_OK)
+	dbparam_int(&p, &subject);	/* pending users */
+	dbparam_datetime(&p, &until);
+	dbparam_int(&p, &viewer);	/* shared with the viewer */
+	dbparam_int(&p, &by_viewer);
+	dbparam_int(&p, &subject);
+	dbparam_int(&p, &viewer);
+	dbparam_datetime(&p, &until);
+	dbparam_int(&p, &viewer);
+	dbparam_int(&p, &subject);
+	dbparam_datetime(&p, &until);
+	dbparam_int(&p, &subject);	/* t */
+	dbparam_datetime(&p, &until);
+	dbparam_int(&p, &offset);
+	if ((rc = execute(s, stmt, bind, row, "cursor")) != STORE_OK)
 		return rc;
 	out->found = false;
-	if ((f = dbrow_fetch(row, stmt)) == 1 && !dbrow_null(row, 0)) {
+	if ((f = dbrow_fetch(row, stmt)) == 1 && !dbrow_null(row, 0) && !dbrow_null(row, 1)) {
 		out->found = true;
-		out->before = dbrow_int(row, 0);
+		out->at = col_time(row, 0);
+		out->before = dbrow_int(row, 1);
 	}
 	if (f < 0)
-		return fail(s, stmt, "cursor_before");
-	return finish(s, stmt, row, "cursor_before");
+		return fail(s, stmt, "cursor");
+	return finish(s, stmt, row, "cursor");
 }
 
 /*
@@ -977,29 +935,11 @@ store_days(struct store *s, enum list_kind list, int64_t subject, int64_t viewer
 	TIMED("days", &s->days_row, store_days_untimed(s, list, subject, viewer, by_viewer, days, ndays));
 }
 
-static enum store_rc
-store_cursor_at(struct store *s, const struct page_plan *plan, struct store_cursor *out)
-{
-	TIMED("cursor_at", &s->cursor_at_row, store_cursor_at_untimed(s, plan, out));
-}
-
-static enum store_rc
-store_cursor_before(struct store *s, const struct page_plan *plan, bool by_viewer,
-    struct store_cursor *out)
-{
-	TIMED("cursor_before", &s->cursor_before_row,
-	    store_cursor_before_untimed(s, plan, by_viewer, out));
-}
-
 enum store_rc
 store_find_cursor(struct store *s, const struct page_plan *plan, bool by_viewer,
     struct store_cursor *out)
 {
-	enum store_rc rc = store_cursor_at(s, plan, out);
-
-	if (rc != STORE_OK || !out->found)
-		return rc;
-	return store_cursor_before(s, plan, by_viewer, out);
+	TIMED("cursor", &s->cursor_row, store_find_cursor_untimed(s, plan, by_viewer, out));
 }
 
 enum store_rc

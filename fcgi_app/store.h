@@ -24,13 +24,14 @@
  *              shares (the intersection, O(min N) as in the context); the
  *              planner (plan.c) sums them until each slice's offset, so a
  *              page starts at the right day and skips only within it;
- *   cursor     for a deep offset far into one day: the time `offset`
- *              edges down from the day's end, then how many of the slice's
- *              edges are newer (two statements), each a range of the page
- *              index read on the index alone (it carries the listed user's
- *              flag), users probed only for edges not counted yet, plus the
- *              pending users and, through a viewer, the shared edges in
- *              that range (as in the days statement);
+ *   cursor     for a deep offset far into one day: one pass of `offset`
+ *              entries of the page index, read on the index alone (it
+ *              carries the listed user's flag), to the edge at that offset;
+ *              then what makes the count of the slice's edges newer than it
+ *              exact: the ties at its time, the late edges of deleted
+ *              users (from the change log), the pending users and, through
+ *              a viewer, the shared edges in that range (driven from the
+ *              shorter side, as in the days statement);
  *   relation   primary-key lookups of the viewer (by id or token) and
  *              the subject, and one probe of the follow pair's unique key;
  *   counters   the subject's row and followings and followers counters
@@ -190,8 +191,9 @@ enum store_rc store_days(struct store *s, enum list_kind list, int64_t subject, 
 /*
  * Where the rest slice's offset falls inside the day it starts at, for a
  * deep page in a day of many edges, read on the page index alone: `at`, a
- * created_at no more than `offset` of the slice's edges are newer than,
- * and `before`, how many exactly are (in the counters' terms).  found is
+ * created_at, and `before`, exactly how many of the slice's edges are
+ * newer than it (in the counters' terms; no more than `offset` unless a
+ * restore is not fanned out yet).  found is
  * false when the slice holds no edge that far down.  The slice can then
  * start at `at` and skip offset - before (plan_cursor()).  The edges the
  * viewer shares in that range are counted from the viewer's list
