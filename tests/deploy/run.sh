@@ -706,6 +706,8 @@ if spawn_env timeout 30 "$repo/conf/spawn-fcgi/followings.sh" start >"$sdir/spaw
 				check_failed "spawn-fcgi: $stopped processes logged a clean stop (expected 2)"
 			fi
 		else
+			# What the copies last said (a clean stop logs 'stopping after').
+			tail -n 20 "$sdir/service.log" >&2
 			check_failed "spawn-fcgi: followings.sh stop failed"
 		fi
 	else
