@@ -733,26 +733,19 @@ row_to_tag(const struct dbrow *r, struct tag *t)
 	t->deleted = dbrow_int(r, PC_TAG_DELETED) != 0;
 }
 
-/* A time as a DATETIME parameter. */
-static void
-datetime_param(const struct timestamp *ts, MYSQL_TIME *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->year = (unsigned)ts->year;
-	out->month = (unsigned)ts->month;
-	out->day = (unsigned)ts->day;
-	out->hour = (unsigned)ts->hour;
-	out->minute = (unsigned)ts->minute;
-	out->second = (unsigned)ts->second;
-	out->second_part = (unsigned long)ts->usec;
-	out->time_type = MYSQL_TIMESTAMP_DATETIME;
-}
-
 /* A slice's bound as a DATETIME parameter. */
 static void
 slice_until(const struct page_slice *sl, MYSQL_TIME *out)
 {
-	datetime_param(&sl->until, out);
+	memset(out, 0, sizeof(*out));
+	out->year = (unsigned)sl->until.year;
+	out->month = (unsigned)sl->until.month;
+	out->day = (unsigned)sl->until.day;
+	out->hour = (unsigned)sl->until.hour;
+	out->minute = (unsigned)sl->until.minute;
+	out->second = (unsigned)sl->until.second;
+	out->second_part = (unsigned long)sl->until.usec;
+	out->time_type = MYSQL_TIMESTAMP_DATETIME;
 }
 
 static enum store_rc
